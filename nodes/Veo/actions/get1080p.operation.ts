@@ -1,0 +1,33 @@
+import { updateDisplayOptions } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+
+import { createVideos } from './createVideos';
+import { downloadFields, modelField, optionsCollection, waitForCompletionField } from './sharedFields';
+
+const properties: INodeProperties[] = [
+	{
+		displayName: 'Video ID',
+		name: 'videoId',
+		type: 'string',
+		default: '',
+		required: true,
+		placeholder: 'e.g. 253eedc47f1c4eb2a370ed2312168f4b',
+		description:
+			'The video ID of a finished generation (the "videoId" field of its output), not its task ID',
+	},
+	{ ...modelField, description: 'The model the video was made with' },
+	waitForCompletionField,
+	...downloadFields(true),
+	optionsCollection('get1080p'),
+];
+
+export const description = updateDisplayOptions({ show: { operation: ['get1080p'] } }, properties);
+
+export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
+	return await createVideos.call(this, (itemIndex) => ({
+		operation: 'get1080p',
+		videoId: this.getNodeParameter('videoId', itemIndex),
+		model: this.getNodeParameter('model', itemIndex),
+		options: this.getNodeParameter('options', itemIndex, {}),
+	}));
+}

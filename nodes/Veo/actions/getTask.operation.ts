@@ -1,0 +1,113 @@
+import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+
+import { InputError } from '../helpers/inputError';
+import { chunk, parseList } from '../helpers/inputList';
+import type { TaskRecord } from '../helpers/taskRecord';
+import { taskOutput } from '../helpers/taskRecord';
+import { BATCH_SIZE } from '../helpers/waitForTasks';
+import type { VeoClient } from '../transport/veoClient';
+import { createVeoClient } from '../transport/veoClient';
+import { ItemResults } from './itemResults';
+import { downloadFields } from './sharedFields';
+import { attachVideo, readDownloadSettings } from './videoDownload';
+
+const properties: INodeProperties[] = [
+	{
+		displayName: 'Task IDs',
+		name: 'taskIds',
+		type: 'string',
+		default: '',
+		required: true,
+		placeholder: 'e.g. dd01fc69-e1f7-4b68-aa8c-463f6b748d11',
+		description:
+			'One task ID, or up to 50 separated by commas or new lines (or an array from an expression). Each task becomes one output item.',
+	},
+	...downloadFields(false),
+];
+
+export const description = updateDisplayOptions({ show: { operation: ['getTask'] } }, properties);
+
+interface Lookup {
+	itemIndex: number;
+	taskIds: string[];
+	binaryPropertyName?: string;
+}
+
+/**
+ * Looks tasks up without waiting. The ids of all items are asked for together: one `retrieve` for a
+ * single id, else `retrieve_batch` calls of at most 50 ids.
+ */
+export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
+	const results = new ItemResults(this, this.getInputData().length);
+	const lookups: Lookup[] = [];
+	for (let itemIndex = 0; itemIndex < this.getInputData().length; itemIndex++) {
+		try {
+			lookups.push({
+				itemIndex,
+				taskIds: readTaskIds(this.getNodeParameter('taskIds', itemIndex)),
+				binaryPropertyName: readDownloadSettings(this, itemIndex),
+			});
+		} catch (error) {
+			results.fail(itemIndex, error);
+		}
+	}
+	if (lookups.length === 0) return results.collect();
+
+	const client = await createVeoClient(this);
+	let records: Map<string, TaskRecord>;
+	try {
+		records = await fetchRecords(client, [...new Set(lookups.flatMap((lookup) => lookup.taskIds))]);
+	} catch (error) {
+		for (const lookup of lookups) results.fail(lookup.itemIndex, error);
+		return results.collect();
+	}
+
+	for (const { itemIndex, taskIds, binaryPropertyName } of lookups) {
+		for (const taskId of taskIds) {
+			const record = records.get(taskId);
+			if (!record) {
+				results.fail(itemIndex, notFound(this, taskId, itemIndex), { taskId, state: 'submitted' });
+				continue;
+			}
+			await attachVideo(this, client, results, itemIndex, taskOutput(record, taskId), binaryPropertyName);
+		}
+	}
+	return results.collect();
+}
+
+function readTaskIds(value: unknown): string[] {
+	const ids = parseList(value);
+	if (ids.length === 0) {
+		throw new InputError('Task IDs', "The 'Task IDs' field is empty", 'Enter the task ID that a Veo operation returned (its "taskId" output).');
+	}
+	if (ids.length > BATCH_SIZE) {
+		throw new InputError(
+			'Task IDs',
+			`The 'Task IDs' field holds ${ids.length} task IDs; one item can ask for at most ${BATCH_SIZE}`,
+			'Split the IDs over several items (for example with the Split Out node).',
+		);
+	}
+	return ids;
+}
+
+async function fetchRecords(client: VeoClient, ids: string[]): Promise<Map<string, TaskRecord>> {
+	const records = new Map<string, TaskRecord>();
+	if (ids.length === 1) {
+		const record = await client.retrieve(ids[0]);
+		if (record) records.set(ids[0], record);
+		return records;
+	}
+	for (const batch of chunk(ids, BATCH_SIZE)) {
+		for (const record of await client.retrieveBatch(batch)) records.set(String(record.id), record);
+	}
+	return records;
+}
+
+function notFound(ctx: IExecuteFunctions, taskId: string, itemIndex: number): NodeOperationError {
+	return new NodeOperationError(ctx.getNode(), `Veo task ${taskId} was not found [item ${itemIndex}]`, {
+		itemIndex,
+		description:
+			'Check the task ID (a Veo operation outputs it as "taskId"). Tasks are visible only with a token of the account that created them.',
+	});
+}

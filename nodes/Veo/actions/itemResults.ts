@@ -1,0 +1,114 @@
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeExecutionData, JsonObject } from 'n8n-workflow';
+
+import type { ApiFailure } from '../helpers/apiFailure';
+import { explainFailure, failureDetails } from '../helpers/apiFailure';
+import { InputError } from '../helpers/inputError';
+import { PauseCancelled } from '../helpers/pause';
+import type { TaskState } from '../helpers/taskRecord';
+import { ExecutionCancelled, VeoRequestError } from '../transport/veoClient';
+
+export type ItemError = NodeOperationError | NodeApiError;
+
+/** Errors whose description already lists the created tasks (an error can pass through twice). */
+const listed = new WeakSet<ItemError>();
+
+/**
+ * The output of one run, kept in input order. It also remembers every task created so far: when the
+ * node has to fail, the error lists them, so paid work can be fetched with Get Task instead of being
+ * paid for again.
+ */
+export class ItemResults {
+	private readonly results: INodeExecutionData[][];
+
+	private readonly created = new Map<string, { itemIndex: number; state: TaskState }>();
+
+	constructor(
+		private readonly ctx: IExecuteFunctions,
+		itemCount: number,
+	) {
+		this.results = Array.from({ length: itemCount }, () => []);
+	}
+
+	add(itemIndex: number, item: Pick<INodeExecutionData, 'json' | 'binary'>): void {
+		this.results[itemIndex].push({ ...item, pairedItem: { item: itemIndex } });
+	}
+
+	/** Records a task the service accepted (and so may charge for). */
+	taskCreated(itemIndex: number, taskId: string, state: TaskState = 'submitted'): void {
+		this.created.set(taskId, { itemIndex, state });
+	}
+
+	taskState(taskId: string, state: TaskState): void {
+		const task = this.created.get(taskId);
+		if (task) task.state = state;
+	}
+
+	/**
+	 * Fails one item: with continue-on-fail it becomes an error item and the run goes on; otherwise
+	 * the node stops here, naming the tasks already created.
+	 */
+	fail(itemIndex: number, error: unknown, task?: { taskId: string; state?: TaskState }): void {
+		const nodeError = this.toNodeError(error, itemIndex);
+		if (this.ctx.continueOnFail()) {
+			this.add(itemIndex, {
+				json: {
+					error: nodeError.message,
+					...(nodeError.description ? { details: nodeError.description } : {}),
+					...(task ? { taskId: task.taskId, state: task.state ?? 'submitted' } : {}),
+				},
+			});
+			return;
+		}
+		throw this.withCreatedTasks(nodeError);
+	}
+
+	/** Errors that end the whole run (a cancelled execution) still name the paid tasks. */
+	abort(error: unknown): never {
+		throw this.withCreatedTasks(this.toNodeError(error, undefined));
+	}
+
+	collect(): INodeExecutionData[] {
+		return this.results.flat();
+	}
+
+	toNodeError(error: unknown, itemIndex: number | undefined): ItemError {
+		const node = this.ctx.getNode();
+		const where = itemIndex === undefined ? '' : ` [item ${itemIndex}]`;
+		if (error instanceof NodeOperationError || error instanceof NodeApiError) return error;
+		if (error instanceof InputError) {
+			return new NodeOperationError(node, `${error.message}${where}`, { itemIndex, description: error.hint });
+		}
+		if (error instanceof VeoRequestError) return apiError(this.ctx, error.failure, itemIndex);
+		if (error instanceof ExecutionCancelled || error instanceof PauseCancelled) {
+			return new NodeOperationError(node, 'The execution was cancelled while waiting for Veo', { itemIndex });
+		}
+		const message = error instanceof Error ? error.message : String(error);
+		return new NodeOperationError(node, `${message}${where}`, { itemIndex });
+	}
+
+	private withCreatedTasks(error: ItemError): ItemError {
+		if (this.created.size === 0 || listed.has(error)) return error;
+		listed.add(error);
+		const lines = [...this.created].map(
+			([taskId, task]) => `- ${taskId} (item ${task.itemIndex}, ${task.state})`,
+		);
+		const note =
+			'Tasks already created at Ace Data Cloud (they keep running and may be charged; fetch them with the Get Task operation instead of submitting again):\n' +
+			lines.join('\n');
+		error.description = error.description ? `${error.description}\n\n${note}` : note;
+		return error;
+	}
+}
+
+export function apiError(ctx: IExecuteFunctions, failure: ApiFailure, itemIndex?: number): NodeApiError {
+	const response: JsonObject = { code: failure.code, message: failure.message };
+	if (failure.traceId) response.trace_id = failure.traceId;
+	if (failure.status !== undefined) response.httpCode = String(failure.status);
+	return new NodeApiError(ctx.getNode(), response, {
+		message: explainFailure(failure),
+		description: failureDetails(failure),
+		httpCode: failure.status === undefined ? undefined : String(failure.status),
+		itemIndex,
+	});
+}

@@ -1,0 +1,20 @@
+import { NodeOperationError } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+
+import * as get1080p from './get1080p.operation';
+import * as getTask from './getTask.operation';
+import * as imageToVideo from './imageToVideo.operation';
+import * as ingredientsToVideo from './ingredientsToVideo.operation';
+import * as textToVideo from './textToVideo.operation';
+
+export const operations = { textToVideo, imageToVideo, ingredientsToVideo, get1080p, getTask };
+
+export type VeoOperation = keyof typeof operations;
+
+export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+	const operation = this.getNodeParameter('operation', 0) as string;
+	if (!(operation in operations)) {
+		throw new NodeOperationError(this.getNode(), `The operation "${operation}" is not supported`);
+	}
+	return [await operations[operation as VeoOperation].execute.call(this)];
+}

@@ -1,0 +1,24 @@
+import { updateDisplayOptions } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+
+import { createVideos } from './createVideos';
+import { downloadFields, modelField, optionsCollection, promptField, waitForCompletionField } from './sharedFields';
+
+const properties: INodeProperties[] = [
+	promptField,
+	modelField,
+	waitForCompletionField,
+	...downloadFields(true),
+	optionsCollection('generation'),
+];
+
+export const description = updateDisplayOptions({ show: { operation: ['textToVideo'] } }, properties);
+
+export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
+	return await createVideos.call(this, (itemIndex) => ({
+		operation: 'textToVideo',
+		prompt: this.getNodeParameter('prompt', itemIndex),
+		model: this.getNodeParameter('model', itemIndex),
+		options: this.getNodeParameter('options', itemIndex, {}),
+	}));
+}

@@ -1,0 +1,206 @@
+import { InputError } from './inputError';
+import { parseList } from './inputList';
+import {
+	ASPECT_RATIOS,
+	FOUR_K_MODEL,
+	GENERATION_MODELS,
+	INGREDIENTS_MODEL,
+	RESOLUTIONS,
+	RETIRED_MODELS,
+	isGenerationModel,
+} from './models';
+
+export type CreateOperation = 'textToVideo' | 'imageToVideo' | 'ingredientsToVideo' | 'get1080p';
+
+export const CREATE_OPERATIONS: CreateOperation[] = [
+	'textToVideo',
+	'imageToVideo',
+	'ingredientsToVideo',
+	'get1080p',
+];
+
+/** What the user set in `options`; values come straight from n8n and may be of any type. */
+export interface GenerationOptions {
+	aspectRatio?: unknown;
+	resolution?: unknown;
+	translation?: unknown;
+	callbackUrl?: unknown;
+}
+
+/** The parameters of one item, as read from the node, before any checking. */
+export interface CreateInput {
+	operation: CreateOperation;
+	prompt?: unknown;
+	model?: unknown;
+	firstFrameUrl?: unknown;
+	lastFrameUrl?: unknown;
+	imageUrls?: unknown;
+	videoId?: unknown;
+	options?: GenerationOptions;
+}
+
+/** The body of `POST /veo/videos`, in the service's own field names. */
+export interface VeoCreateBody {
+	action: 'text2video' | 'image2video' | 'ingredients2video' | 'get1080p';
+	model: string;
+	prompt?: string;
+	image_urls?: string[];
+	video_id?: string;
+	aspect_ratio?: string;
+	resolution?: string;
+	translation?: boolean;
+	callback_url?: string;
+	async: true;
+}
+
+const ACTIONS: Record<CreateOperation, VeoCreateBody['action']> = {
+	textToVideo: 'text2video',
+	imageToVideo: 'image2video',
+	ingredientsToVideo: 'ingredients2video',
+	get1080p: 'get1080p',
+};
+
+export const MAX_INGREDIENT_IMAGES = 3;
+
+/**
+ * Checks one item's parameters and turns them into the request body. Every rule the service would
+ * enforce with a 400 is checked here, so a bad item is refused before anything is paid for.
+ */
+export function buildCreateBody(input: CreateInput): VeoCreateBody {
+	const { operation } = input;
+	const options = input.options ?? {};
+	const body: VeoCreateBody = { action: ACTIONS[operation], model: INGREDIENTS_MODEL, async: true };
+
+	if (operation === 'get1080p') {
+		body.model = requireModel(input.model);
+		body.video_id = requireText(input.videoId, 'Video ID', 'the video ID of a finished generation (its "videoId" output, not the task ID)');
+	} else {
+		if (operation !== 'ingredientsToVideo') body.model = requireModel(input.model);
+		body.prompt = requireText(input.prompt, 'Prompt', 'a description of the video to make');
+		body.image_urls = imagesFor(input);
+		if (body.image_urls.length === 0) delete body.image_urls;
+		Object.assign(body, generationOptions(options, operation, body.model));
+	}
+
+	const callbackUrl = optionalText(options.callbackUrl, 'Callback URL');
+	if (callbackUrl !== undefined) body.callback_url = requireUrl(callbackUrl, 'Callback URL', ['https:']);
+	return body;
+}
+
+function imagesFor(input: CreateInput): string[] {
+	if (input.operation === 'imageToVideo') {
+		const first = singleUrl(input.firstFrameUrl, 'First Frame URL', true);
+		const last = singleUrl(input.lastFrameUrl, 'Last Frame URL', false);
+		return last ? [first as string, last] : [first as string];
+	}
+	if (input.operation === 'ingredientsToVideo') {
+		const urls = parseList(input.imageUrls);
+		if (urls.length === 0) {
+			throw new InputError('Image URLs', "The 'Image URLs' field is empty", 'Give 1 to 3 image URLs, separated by commas or new lines.');
+		}
+		if (urls.length > MAX_INGREDIENT_IMAGES) {
+			throw new InputError(
+				'Image URLs',
+				`The 'Image URLs' field holds ${urls.length} images, but ingredients to video takes at most ${MAX_INGREDIENT_IMAGES}`,
+			);
+		}
+		return urls.map((url) => requireUrl(url, 'Image URLs'));
+	}
+	return [];
+}
+
+function singleUrl(value: unknown, field: string, required: boolean): string | undefined {
+	const urls = parseList(value);
+	if (urls.length === 0) {
+		if (!required) return undefined;
+		throw new InputError(field, `The '${field}' field is empty`, 'Give the address (http or https) of the image to start the video with.');
+	}
+	if (urls.length > 1) {
+		throw new InputError(
+			field,
+			`The '${field}' field holds ${urls.length} URLs, but it takes one`,
+			'Image to video takes one first frame and, optionally, one last frame. For up to 3 reference images use Ingredients to Video.',
+		);
+	}
+	return requireUrl(urls[0], field);
+}
+
+function generationOptions(options: GenerationOptions, operation: CreateOperation, model: string) {
+	const extra: Partial<VeoCreateBody> = {};
+	const aspectRatio = optionalText(options.aspectRatio, 'Aspect Ratio');
+	if (aspectRatio !== undefined) extra.aspect_ratio = oneOf(aspectRatio, ASPECT_RATIOS, 'Aspect Ratio');
+
+	const resolution = optionalText(options.resolution, 'Resolution');
+	if (resolution !== undefined) {
+		extra.resolution = oneOf(resolution, RESOLUTIONS, 'Resolution');
+		if (resolution === '4k' && (operation !== 'textToVideo' || model !== FOUR_K_MODEL)) {
+			throw new InputError(
+				'Resolution',
+				`4k is available only for Text to Video with model ${FOUR_K_MODEL}`,
+				'Pick 1080p, or switch to Text to Video with model veo31.',
+			);
+		}
+	}
+
+	if (options.translation !== undefined && options.translation !== '') {
+		if (typeof options.translation !== 'boolean') {
+			throw new InputError('Translate Prompt', "The 'Translate Prompt' option must be true or false");
+		}
+		extra.translation = options.translation;
+	}
+	return extra;
+}
+
+function requireModel(value: unknown): string {
+	const model = typeof value === 'string' ? value.trim() : value;
+	if (isGenerationModel(model)) return model;
+	const choices = GENERATION_MODELS.join(', ');
+	if (typeof model === 'string' && RETIRED_MODELS.includes(model)) {
+		throw new InputError('Model', `Model '${model}' has been retired by the service`, `Pick one of: ${choices}.`);
+	}
+	if (model === INGREDIENTS_MODEL) {
+		throw new InputError('Model', `Model '${model}' only makes videos from reference images`, `Use Ingredients to Video, or pick one of: ${choices}.`);
+	}
+	throw new InputError('Model', `Model '${String(model)}' is not a Veo model`, `Pick one of: ${choices}.`);
+}
+
+function requireText(value: unknown, field: string, what: string): string {
+	const text = optionalText(value, field);
+	if (text === undefined) throw new InputError(field, `The '${field}' field is empty`, `Enter ${what}.`);
+	return text;
+}
+
+/** Reads a text field that may be left empty; anything but text (or a number) is a mistake in an expression. */
+function optionalText(value: unknown, field: string): string | undefined {
+	if (value === undefined || value === null) return undefined;
+	if (typeof value === 'number' && Number.isFinite(value)) return String(value);
+	if (typeof value !== 'string') {
+		throw new InputError(
+			field,
+			`The '${field}' field must be text, but it got ${Array.isArray(value) ? 'a list' : `a ${typeof value}`}`,
+			'Check the expression in this field.',
+		);
+	}
+	const trimmed = value.trim();
+	return trimmed === '' ? undefined : trimmed;
+}
+
+function oneOf<T extends string>(value: string, allowed: readonly T[], field: string): T {
+	if ((allowed as readonly string[]).includes(value)) return value as T;
+	throw new InputError(field, `'${value}' is not a valid ${field}`, `Pick one of: ${allowed.join(', ')}.`);
+}
+
+/** Accepts only absolute web addresses; the service cannot fetch anything else. */
+export function requireUrl(value: string, field: string, protocols = ['http:', 'https:']): string {
+	let url: URL | undefined;
+	try {
+		url = new URL(value);
+	} catch {
+		url = undefined;
+	}
+	if (!url || !protocols.includes(url.protocol)) {
+		const kinds = protocols.map((protocol) => protocol.replace(':', '')).join(' or ');
+		throw new InputError(field, `'${value}' in '${field}' is not a web address`, `Use a full ${kinds} URL, such as https://example.com/picture.png.`);
+	}
+	return value;
+}

@@ -1,0 +1,160 @@
+import type {
+	IBinaryData,
+	IDataObject,
+	IExecuteFunctions,
+	IHttpRequestOptions,
+	IN8nHttpFullResponse,
+} from 'n8n-workflow';
+
+import type { ApiFailure } from '../helpers/apiFailure';
+import { failureFromAnswer } from '../helpers/apiFailure';
+import { requireUrl } from '../helpers/requestBody';
+import type { VeoCreateBody } from '../helpers/requestBody';
+import { settle } from '../helpers/settle';
+import type { TaskRecord } from '../helpers/taskRecord';
+
+export const CREDENTIAL_NAME = 'aceDataCloudApi';
+export const DEFAULT_BASE_URL = 'https://api.acedata.cloud';
+
+/** Upper bounds for one HTTP exchange, so a stuck connection cannot hold the node past its wait. */
+const SUBMIT_TIMEOUT_MS = 60_000;
+const QUERY_TIMEOUT_MS = 30_000;
+const DOWNLOAD_TIMEOUT_MS = 120_000;
+
+/** A call to the service that did not succeed; carries only what is safe to show. */
+export class VeoRequestError extends Error {
+	constructor(readonly failure: ApiFailure) {
+		super(failure.message);
+		this.name = 'VeoRequestError';
+	}
+}
+
+/** The execution was stopped by the user while a request or a wait was under way. */
+export class ExecutionCancelled extends Error {
+	constructor() {
+		super('The execution was cancelled');
+		this.name = 'ExecutionCancelled';
+	}
+}
+
+export interface VeoClient {
+	/** `POST /veo/videos`: creates a (paid) task and answers with its id. */
+	submit(body: VeoCreateBody): Promise<IDataObject>;
+	/** `POST /veo/tasks` retrieve: one record, or undefined when the service does not know the id. */
+	retrieve(taskId: string): Promise<TaskRecord | undefined>;
+	/** `POST /veo/tasks` retrieve_batch: the records the service knows among `ids` (at most 50). */
+	retrieveBatch(ids: string[]): Promise<TaskRecord[]>;
+	/** Streams a finished video into n8n's binary store; the video host gets no credentials. */
+	downloadVideo(url: string, fileName: string): Promise<IBinaryData>;
+}
+
+export async function createVeoClient(ctx: IExecuteFunctions): Promise<VeoClient> {
+	const credentials = await ctx.getCredentials(CREDENTIAL_NAME);
+	const baseUrl = requireUrl(String(credentials.baseUrl || DEFAULT_BASE_URL).trim(), 'Base URL').replace(/\/+$/, '');
+
+	const post = async (path: string, body: IDataObject, timeout: number): Promise<IDataObject> => {
+		const options: IHttpRequestOptions = {
+			method: 'POST',
+			url: `${baseUrl}${path}`,
+			body,
+			json: true,
+			headers: { accept: 'application/json', 'content-type': 'application/json' },
+			returnFullResponse: true,
+			ignoreHttpStatusErrors: true,
+			// The token must never follow a redirect to another host.
+			disableFollowRedirect: true,
+			timeout,
+			abortSignal: ctx.getExecutionCancelSignal?.(),
+		};
+		const answer = (await send(ctx, () =>
+			ctx.helpers.httpRequestWithAuthentication.call(ctx, CREDENTIAL_NAME, options),
+		)) as IN8nHttpFullResponse;
+		if (answer.statusCode < 200 || answer.statusCode >= 300) {
+			throw new VeoRequestError(failureFromAnswer(answer.statusCode, answer.body, answer.headers as IDataObject));
+		}
+		if (!answer.body || typeof answer.body !== 'object' || Array.isArray(answer.body)) {
+			throw new VeoRequestError({
+				status: answer.statusCode,
+				code: 'invalid_answer',
+				message: 'The service answered with something that is not a JSON object',
+			});
+		}
+		return answer.body as IDataObject;
+	};
+
+	return {
+		async submit(body) {
+			return await post('/veo/videos', body as unknown as IDataObject, SUBMIT_TIMEOUT_MS);
+		},
+
+		async retrieve(taskId) {
+			const answer = await settle(async () => await post('/veo/tasks', { action: 'retrieve', id: taskId }, QUERY_TIMEOUT_MS));
+			if (!answer.ok) {
+				if (answer.error instanceof VeoRequestError && answer.error.failure.status === 404) return undefined;
+				throw toVeoRequestError(answer.error);
+			}
+			const record = answer.value as TaskRecord;
+			return record.id || record.response ? record : undefined;
+		},
+
+		async retrieveBatch(ids) {
+			const answer = await post('/veo/tasks', { action: 'retrieve_batch', ids }, QUERY_TIMEOUT_MS);
+			return Array.isArray(answer.items) ? (answer.items as TaskRecord[]) : [];
+		},
+
+		async downloadVideo(url, fileName) {
+			const response = (await send(ctx, () =>
+				ctx.helpers.httpRequest({
+					method: 'GET',
+					url: requireUrl(url, 'Video URL'),
+					encoding: 'stream',
+					returnFullResponse: true,
+					ignoreHttpStatusErrors: true,
+					timeout: DOWNLOAD_TIMEOUT_MS,
+					abortSignal: ctx.getExecutionCancelSignal?.(),
+				}),
+			)) as IN8nHttpFullResponse;
+			const stream = response.body as NodeJS.ReadableStream & { destroy?: () => void };
+			const contentType = String(response.headers['content-type'] ?? '');
+			if (response.statusCode !== 200 || contentType.startsWith('text/html')) {
+				stream.destroy?.();
+				throw new VeoRequestError({
+					status: response.statusCode,
+					code: 'download_failed',
+					message:
+						response.statusCode === 200
+							? 'The video address answered with a web page instead of a video'
+							: `The video address answered HTTP ${response.statusCode}`,
+				});
+			}
+			const stored = await settle(
+				async () => await ctx.helpers.prepareBinaryData(stream as unknown as Buffer, fileName, 'video/mp4'),
+			);
+			if (stored.ok) return stored.value;
+			if (ctx.getExecutionCancelSignal?.()?.aborted) throw new ExecutionCancelled();
+			throw new VeoRequestError({ code: 'download_failed', message: `The video download broke off: ${safeMessage(stored.error)}` });
+		},
+	};
+}
+
+/** Runs one HTTP exchange and turns a failure without an answer into a safe VeoRequestError. */
+async function send<T>(ctx: IExecuteFunctions, request: () => Promise<T>): Promise<T> {
+	const answer = await settle(request);
+	if (answer.ok) return answer.value;
+	if (ctx.getExecutionCancelSignal?.()?.aborted) throw new ExecutionCancelled();
+	const cause = (answer.error as { cause?: { code?: string; message?: string } }).cause;
+	const code = cause?.code ?? (answer.error as { code?: string }).code ?? 'network_error';
+	throw new VeoRequestError({ code: String(code), message: safeMessage(cause ?? answer.error) });
+}
+
+/** Keeps our own errors as they are; anything unexpected becomes a safe, generic failure. */
+function toVeoRequestError(error: unknown): Error {
+	if (error instanceof VeoRequestError || error instanceof ExecutionCancelled) return error;
+	return new VeoRequestError({ code: 'unexpected_error', message: safeMessage(error) });
+}
+
+/** Error texts from the HTTP layer can quote request headers; never let a bearer token through. */
+export function safeMessage(error: unknown): string {
+	const message = error instanceof Error ? error.message : String(error);
+	return message.replace(/bearer\s+[^\s"',}]+/gi, 'Bearer ***');
+}
