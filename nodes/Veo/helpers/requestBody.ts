@@ -198,9 +198,12 @@ export function requireUrl(value: string, field: string, protocols = ['http:', '
 	} catch {
 		url = undefined;
 	}
-	if (!url || !protocols.includes(url.protocol)) {
-		const kinds = protocols.map((protocol) => protocol.replace(':', '')).join(' or ');
+	const kinds = protocols.map((protocol) => protocol.replace(':', '')).join(' or ');
+	if (!url || !['http:', 'https:'].includes(url.protocol)) {
 		throw new InputError(field, `'${value}' in '${field}' is not a web address`, `Use a full ${kinds} URL, such as https://example.com/picture.png.`);
+	}
+	if (!protocols.includes(url.protocol)) {
+		throw new InputError(field, `'${value}' in '${field}' must be an ${kinds} address`, `Use an ${kinds} URL.`);
 	}
 	return value;
 }

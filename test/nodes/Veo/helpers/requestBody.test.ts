@@ -1,0 +1,99 @@
+import { InputError } from '../../../../nodes/Veo/helpers/inputError';
+import type { CreateInput } from '../../../../nodes/Veo/helpers/requestBody';
+import { buildCreateBody } from '../../../../nodes/Veo/helpers/requestBody';
+
+const IMAGE = 'https://example.com/a.png';
+const IMAGE_B = 'https://example.com/b.png';
+
+describe('buildCreateBody: parameters to the POST /veo/videos body', () => {
+	it('text to video sends action, model, prompt and async, and nothing the user did not set', () => {
+		expect(buildCreateBody({ operation: 'textToVideo', prompt: '  a cat  ', model: 'veo31-fast' })).toEqual({
+			action: 'text2video',
+			model: 'veo31-fast',
+			prompt: 'a cat',
+			async: true,
+		});
+	});
+
+	it('sends every generation option the user set, in the service field names', () => {
+		expect(
+			buildCreateBody({
+				operation: 'textToVideo',
+				prompt: 'a cat',
+				model: 'veo31',
+				options: { aspectRatio: '9:16', resolution: '4k', translation: false, callbackUrl: 'https://hook.example.com/v' },
+			}),
+		).toEqual({
+			action: 'text2video',
+			model: 'veo31',
+			prompt: 'a cat',
+			aspect_ratio: '9:16',
+			resolution: '4k',
+			translation: false,
+			callback_url: 'https://hook.example.com/v',
+			async: true,
+		});
+	});
+
+	it('image to video sends the first frame, then the last frame when given', () => {
+		expect(buildCreateBody({ operation: 'imageToVideo', prompt: 'p', model: 'veo3', firstFrameUrl: IMAGE }).image_urls).toEqual([IMAGE]);
+		expect(
+			buildCreateBody({ operation: 'imageToVideo', prompt: 'p', model: 'veo3', firstFrameUrl: IMAGE, lastFrameUrl: IMAGE_B }),
+		).toMatchObject({ action: 'image2video', image_urls: [IMAGE, IMAGE_B] });
+	});
+
+	it('ingredients to video takes 1 to 3 images from a list or an array, with its own model', () => {
+		expect(
+			buildCreateBody({ operation: 'ingredientsToVideo', prompt: 'p', imageUrls: `${IMAGE},\n${IMAGE_B}` }),
+		).toEqual({ action: 'ingredients2video', model: 'veo31-fast-ingredients', prompt: 'p', image_urls: [IMAGE, IMAGE_B], async: true });
+		expect(buildCreateBody({ operation: 'ingredientsToVideo', prompt: 'p', imageUrls: [IMAGE] }).image_urls).toEqual([IMAGE]);
+	});
+
+	it('get 1080p sends the video id and the model, and no prompt', () => {
+		expect(buildCreateBody({ operation: 'get1080p', videoId: ' abc123 ', model: 'veo3-fast' })).toEqual({
+			action: 'get1080p',
+			model: 'veo3-fast',
+			video_id: 'abc123',
+			async: true,
+		});
+	});
+
+	const base = { prompt: 'a cat', model: 'veo31-fast' };
+	const refused: Array<[string, CreateInput, string, RegExp]> = [
+		['empty prompt', { operation: 'textToVideo', ...base, prompt: '' }, 'Prompt', /empty/],
+		['whitespace prompt', { operation: 'textToVideo', ...base, prompt: ' \n\t' }, 'Prompt', /empty/],
+		['prompt that is an object', { operation: 'textToVideo', ...base, prompt: { text: 'x' } }, 'Prompt', /must be text/],
+		['prompt that is a list', { operation: 'imageToVideo', ...base, prompt: ['x'], firstFrameUrl: IMAGE }, 'Prompt', /a list/],
+		['retired veo2', { operation: 'textToVideo', ...base, model: 'veo2' }, 'Model', /retired/],
+		['retired veo2-fast', { operation: 'textToVideo', ...base, model: 'veo2-fast' }, 'Model', /retired/],
+		['unknown model', { operation: 'textToVideo', ...base, model: 'sora' }, 'Model', /not a Veo model/],
+		['ingredients model for text', { operation: 'textToVideo', ...base, model: 'veo31-fast-ingredients' }, 'Model', /reference images/],
+		['no first frame', { operation: 'imageToVideo', ...base }, 'First Frame URL', /empty/],
+		['three frames', { operation: 'imageToVideo', ...base, firstFrameUrl: [IMAGE, IMAGE_B, 'https://example.com/c.png'] }, 'First Frame URL', /holds 3/],
+		['ftp first frame', { operation: 'imageToVideo', ...base, firstFrameUrl: 'ftp://x/a.png' }, 'First Frame URL', /not a web address/],
+		['relative last frame', { operation: 'imageToVideo', ...base, firstFrameUrl: IMAGE, lastFrameUrl: '/a.png' }, 'Last Frame URL', /not a web address/],
+		['javascript: url', { operation: 'imageToVideo', ...base, firstFrameUrl: 'javascript:alert(1)' }, 'First Frame URL', /not a web address/],
+		['no ingredient', { operation: 'ingredientsToVideo', prompt: 'p', imageUrls: ' , ' }, 'Image URLs', /empty/],
+		['four ingredients', { operation: 'ingredientsToVideo', prompt: 'p', imageUrls: ['a', 'b', 'c', 'd'].map((n) => `https://x/${n}`) }, 'Image URLs', /holds 4/],
+		['4k with veo3', { operation: 'textToVideo', ...base, model: 'veo3', options: { resolution: '4k' } }, 'Resolution', /4k/],
+		['4k for image to video', { operation: 'imageToVideo', ...base, model: 'veo31', firstFrameUrl: IMAGE, options: { resolution: '4k' } }, 'Resolution', /4k/],
+		['unknown resolution', { operation: 'textToVideo', ...base, options: { resolution: '8k' } }, 'Resolution', /not a valid/],
+		['1:1 aspect ratio', { operation: 'textToVideo', ...base, options: { aspectRatio: '1:1' } }, 'Aspect Ratio', /not a valid/],
+		['http callback', { operation: 'textToVideo', ...base, options: { callbackUrl: 'http://hook.example.com' } }, 'Callback URL', /https/],
+		['translation as text', { operation: 'textToVideo', ...base, options: { translation: 'yes' } }, 'Translate Prompt', /true or false/],
+		['empty video id', { operation: 'get1080p', model: 'veo3', videoId: '' }, 'Video ID', /empty/],
+		['whitespace video id', { operation: 'get1080p', model: 'veo3', videoId: '   ' }, 'Video ID', /empty/],
+	];
+
+	it.each(refused)('refuses %s, naming the field', (_case, input, field, message) => {
+		let error: unknown;
+		try {
+			buildCreateBody(input);
+		} catch (caught) {
+			error = caught;
+		}
+		expect(error).toBeInstanceOf(InputError);
+		expect((error as InputError).field).toBe(field);
+		expect((error as InputError).message).toMatch(message);
+	});
+});
