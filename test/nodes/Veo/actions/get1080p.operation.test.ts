@@ -1,0 +1,28 @@
+import { createBodies, runVeo, useEmulator } from '../fixture';
+
+describe('Get 1080p', () => {
+	const emulator = useEmulator();
+
+	it('asks for the 1080p version of a finished video by its video id, waits, and downloads it', async () => {
+		const made = await runVeo(emulator(), { operation: 'textToVideo', prompt: 'p', model: 'veo3', options: { pollInterval: 1 } });
+		const videoId = made.items[0].json.videoId as string;
+		const before = emulator().requests.length;
+
+		const result = await runVeo(emulator(), {
+			operation: 'get1080p',
+			videoId,
+			model: 'veo3',
+			downloadVideo: true,
+			options: { pollInterval: 1 },
+		});
+
+		expect(result.error).toBeUndefined();
+		expect(createBodies(emulator()).slice(1)).toEqual([{ action: 'get1080p', model: 'veo3', video_id: videoId, async: true }]);
+		expect(emulator().requests.slice(before).filter((request) => request.path === '/veo/tasks')).toHaveLength(1);
+		const [item] = result.items;
+		const taskId = item.json.taskId as string;
+		expect(taskId).not.toBe(made.items[0].json.taskId);
+		expect(item.json).toMatchObject({ state: 'succeeded', videoId, videoUrl: emulator().videoUrl(taskId) });
+		expect((await result.readBinary(item)).equals(emulator().videoBytes(taskId))).toBe(true);
+	});
+});
