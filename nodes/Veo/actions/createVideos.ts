@@ -1,39 +1,31 @@
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, JsonObject } from 'n8n-workflow';
 
-import { backoffMs } from '../helpers/backoff';
+import type { ApiFailure } from '../helpers/apiFailure';
 import { InputError } from '../helpers/inputError';
 import { pause } from '../helpers/pause';
-import { settle } from '../helpers/settle';
-import type { CreateInput, VeoCreateBody } from '../helpers/requestBody';
+import type { CreateInput } from '../helpers/requestBody';
 import { buildCreateBody } from '../helpers/requestBody';
+import { settle } from '../helpers/settle';
 import type { TaskOutput } from '../helpers/taskRecord';
 import { submittedOutput, taskOutput } from '../helpers/taskRecord';
-import { waitForTasks } from '../helpers/waitForTasks';
-import type { VeoClient } from '../transport/veoClient';
+import type { BatchJob, JobOutcome } from '../helpers/videoBatch';
+import { runVideoBatch } from '../helpers/videoBatch';
 import { createVeoClient, VeoRequestError } from '../transport/veoClient';
 import { ItemResults } from './itemResults';
 import { attachVideo, readDownloadSettings } from './videoDownload';
 
 /** One item, checked and ready to submit. */
-interface ItemPlan {
-	itemIndex: number;
-	body: VeoCreateBody;
-	wait: boolean;
+interface ItemPlan extends BatchJob {
 	binaryPropertyName?: string;
 	pollIntervalMs: number;
-	maxWaitMs: number;
-}
-
-interface SubmittedTask extends ItemPlan {
-	taskId: string;
-	answer: IDataObject;
-	submittedAt: number;
+	maxConcurrent: number;
 }
 
 /**
  * The shared run of every operation that creates a task: check every item first (nothing is paid
- * for while any input is wrong), submit them, then wait for all of them together.
+ * for while any input is wrong), then hand them all to the batch engine, which submits them as the
+ * service allows and waits for them together. Videos are downloaded as soon as their task finishes.
  */
 export async function createVideos(
 	this: IExecuteFunctions,
@@ -45,10 +37,38 @@ export async function createVideos(
 
 	const client = await createVeoClient(this);
 	const signal = this.getExecutionCancelSignal?.();
-	const wait = async (ms: number) => await pause(ms, signal);
+	const planOf = new Map(plans.map((plan) => [plan.key, plan]));
+	let downloads = Promise.resolve();
+
 	const run = await settle(async () => {
-		const submitted = await submitAll(client, plans, results, wait);
-		await finishAll(this, client, submitted, results, wait);
+		const waiting = plans.filter((plan) => plan.wait);
+		const outcomes = await runVideoBatch(
+			plans,
+			{
+				pollIntervalMs: Math.min(...(waiting.length ? waiting : plans).map((plan) => plan.pollIntervalMs)),
+				maxConcurrent: Math.min(...plans.map((plan) => plan.maxConcurrent || Infinity)),
+			},
+			{
+				submit: async (body) => await client.submit(body),
+				query: async (ids) => await client.retrieveBatch(ids),
+				listSince: async (createdAtMin) => await client.listSince(createdAtMin),
+				pause: async (ms) => await pause(ms, signal),
+				now: Date.now,
+				onCreated: (itemIndex, taskId) => results.taskCreated(itemIndex, taskId),
+				onFinished: (itemIndex, record) => {
+					const output = taskOutput(record, String(record.id));
+					results.taskState(output.taskId, output.state);
+					const plan = planOf.get(itemIndex) as ItemPlan;
+					if (output.state !== 'succeeded' || !plan.binaryPropertyName) return;
+					// One download at a time, started while the other tasks are still being waited for.
+					downloads = downloads.then(
+						async () => await attachVideo(this, client, results, itemIndex, output, plan.binaryPropertyName),
+					);
+				},
+			},
+		);
+		await downloads;
+		for (const plan of plans) report(this, results, plan, outcomes.get(plan.key));
 	});
 	if (!run.ok) results.abort(run.error);
 	return results.collect();
@@ -61,11 +81,9 @@ function planItems(
 ): ItemPlan[] {
 	const plans: ItemPlan[] = [];
 	for (let itemIndex = 0; itemIndex < ctx.getInputData().length; itemIndex++) {
-		try {
-			plans.push(planItem(ctx, itemIndex, readInput(itemIndex)));
-		} catch (error) {
-			results.fail(itemIndex, error);
-		}
+		const plan = settleSync(() => planItem(ctx, itemIndex, readInput(itemIndex)));
+		if (plan.ok) plans.push(plan.value);
+		else results.fail(itemIndex, plan.error);
 	}
 	return plans;
 }
@@ -76,6 +94,7 @@ function planItem(ctx: IExecuteFunctions, itemIndex: number, input: CreateInput)
 	const options = ctx.getNodeParameter('options', itemIndex, {}) as IDataObject;
 	const pollInterval = seconds(options.pollInterval, 10, 'Poll Interval (Seconds)');
 	const maxWait = seconds(options.maxWait, 900, 'Max Wait (Seconds)');
+	const maxConcurrent = seconds(options.maxConcurrent, 0, 'Max Videos in Progress');
 	if (pollInterval < 1) {
 		throw new InputError('Poll Interval (Seconds)', 'The poll interval must be at least 1 second');
 	}
@@ -86,13 +105,17 @@ function planItem(ctx: IExecuteFunctions, itemIndex: number, input: CreateInput)
 			'Make Max Wait at least as long as the Poll Interval.',
 		);
 	}
+	if (maxConcurrent < 0 || !Number.isInteger(maxConcurrent)) {
+		throw new InputError('Max Videos in Progress', 'Max Videos in Progress must be a whole number, 0 for no limit');
+	}
 	return {
-		itemIndex,
+		key: itemIndex,
 		body,
 		wait,
+		maxWaitMs: maxWait * 1000,
 		binaryPropertyName: wait ? readDownloadSettings(ctx, itemIndex) : undefined,
 		pollIntervalMs: pollInterval * 1000,
-		maxWaitMs: maxWait * 1000,
+		maxConcurrent,
 	};
 }
 
@@ -103,110 +126,81 @@ function seconds(value: unknown, fallback: number, field: string): number {
 	return number;
 }
 
-/**
- * Submits each item once. A 429 means the service created nothing, so it is safe to ask again after a
- * pause (for as long as the item would have waited anyway); any other failure is never retried here,
- * because the task may exist and a second submit could be a second charge.
- */
-async function submitAll(
-	client: VeoClient,
-	plans: ItemPlan[],
-	results: ItemResults,
-	wait: (ms: number) => Promise<void>,
-): Promise<SubmittedTask[]> {
-	const submitted: SubmittedTask[] = [];
-	for (const plan of plans) {
-		const startedAt = Date.now();
-		const answer = await settle(async () => await submitOnce(client, plan.body, startedAt + plan.maxWaitMs, wait));
-		if (!answer.ok) {
-			results.fail(plan.itemIndex, answer.error);
-			continue;
-		}
-		const taskId = typeof answer.value.task_id === 'string' ? answer.value.task_id : '';
-		if (!taskId) {
-			results.fail(
-				plan.itemIndex,
-				new VeoRequestError({
-					status: 200,
-					code: 'missing_task_id',
-					message:
-						'The service accepted the request but gave no task ID; look for the task in your Ace Data Cloud console before trying again',
-				}),
-			);
-			continue;
-		}
-		results.taskCreated(plan.itemIndex, taskId);
-		submitted.push({ ...plan, taskId, answer: answer.value, submittedAt: Date.now() });
-	}
-	return submitted;
-}
-
-async function submitOnce(
-	client: VeoClient,
-	body: VeoCreateBody,
-	giveUpAt: number,
-	wait: (ms: number) => Promise<void>,
-): Promise<IDataObject> {
-	for (let attempt = 0; ; attempt++) {
-		const answer = await settle(async () => await client.submit(body));
-		if (answer.ok) return answer.value;
-		const failure = answer.error instanceof VeoRequestError ? answer.error.failure : undefined;
-		const delay = failure?.retryAfterMs ?? backoffMs(attempt);
-		if (failure?.status !== 429 || Date.now() + delay > giveUpAt) return await Promise.reject(answer.error);
-		await wait(delay);
+function settleSync<T>(step: () => T): { ok: true; value: T } | { ok: false; error: unknown } {
+	try {
+		return { ok: true, value: step() };
+	} catch (error) {
+		return { ok: false, error };
 	}
 }
 
-async function finishAll(
+/** Turns one item's outcome into its output item or its error. Downloads were already attached. */
+function report(
 	ctx: IExecuteFunctions,
-	client: VeoClient,
-	submitted: SubmittedTask[],
 	results: ItemResults,
-	wait: (ms: number) => Promise<void>,
-): Promise<void> {
-	const waiting = submitted.filter((task) => task.wait);
-	const outcomes = waiting.length
-		? await waitForTasks(
-				waiting.map((task) => ({ taskId: task.taskId, deadline: task.submittedAt + task.maxWaitMs })),
-				Math.min(...waiting.map((task) => task.pollIntervalMs)),
-				{ query: async (ids) => await client.retrieveBatch(ids), pause: wait, now: Date.now },
-			)
-		: new Map();
-
-	for (const [taskId, outcome] of outcomes) {
-		if (outcome.record) results.taskState(taskId, taskOutput(outcome.record, taskId).state);
+	plan: ItemPlan,
+	outcome: JobOutcome | undefined,
+): void {
+	const itemIndex = plan.key;
+	if (!outcome) {
+		results.fail(itemIndex, new NodeOperationError(ctx.getNode(), `No result for this item [item ${itemIndex}]`, { itemIndex }));
+		return;
 	}
+	const output: TaskOutput | undefined =
+		'record' in outcome && outcome.record ? taskOutput(outcome.record, outcome.taskId) : undefined;
+	const taskId = 'taskId' in outcome ? outcome.taskId : undefined;
+	const state = output?.state ?? 'submitted';
+	if (taskId && output) results.taskState(taskId, state);
+	const task = taskId ? { taskId, state } : undefined;
 
-	for (const task of submitted) {
-		const { itemIndex, taskId } = task;
-		if (!task.wait) {
-			results.add(itemIndex, { json: submittedOutput(taskId, task.answer) });
-			continue;
-		}
-		const outcome = outcomes.get(taskId);
-		const output: TaskOutput | undefined = outcome?.record ? taskOutput(outcome.record, taskId) : undefined;
-		const state = output?.state ?? 'submitted';
-		if (!outcome || outcome.kind === 'timeout') {
-			results.fail(itemIndex, timeoutError(ctx, task, state), { taskId, state });
-		} else if (outcome.kind === 'error') {
-			results.fail(itemIndex, new VeoRequestError(outcome.failure), { taskId, state });
-		} else if (output?.state === 'failed') {
-			results.fail(itemIndex, taskFailedError(ctx, output, itemIndex), { taskId, state });
-		} else if (output) {
-			await attachVideo(ctx, client, results, itemIndex, output, task.binaryPropertyName);
-		}
+	switch (outcome.kind) {
+		case 'submitted':
+			results.add(itemIndex, { json: submittedOutput(outcome.taskId, outcome.answer) });
+			return;
+		case 'finished':
+			if (output?.state === 'failed') results.fail(itemIndex, taskFailedError(ctx, output, itemIndex), task);
+			else if (!(output && plan.binaryPropertyName && output.state === 'succeeded')) results.add(itemIndex, { json: output as TaskOutput });
+			return;
+		case 'timeout':
+			results.fail(itemIndex, taskId ? timeoutError(ctx, plan, taskId, state) : notSubmittedError(ctx, plan, outcome.lastRefusal), task);
+			return;
+		case 'failed':
+			results.fail(itemIndex, outcome.mayExist ? mayExistError(ctx, plan, outcome.failure) : new VeoRequestError(outcome.failure), task);
 	}
 }
 
-function timeoutError(ctx: IExecuteFunctions, task: SubmittedTask, state: string): NodeOperationError {
+function timeoutError(ctx: IExecuteFunctions, plan: ItemPlan, taskId: string, state: string): NodeOperationError {
 	return new NodeOperationError(
 		ctx.getNode(),
-		`Veo task ${task.taskId} did not finish within ${task.maxWaitMs / 1000} seconds [item ${task.itemIndex}]`,
+		`Veo task ${taskId} did not finish within ${plan.maxWaitMs / 1000} seconds [item ${plan.key}]`,
 		{
-			itemIndex: task.itemIndex,
-			description: `The task is still ${state} at Ace Data Cloud and may still produce a (paid) video. Fetch it later with the Get Task operation (task ID ${task.taskId}) instead of submitting it again, or raise Max Wait.`,
+			itemIndex: plan.key,
+			description: `The task is still ${state} at Ace Data Cloud and may still produce a (paid) video. Fetch it later with the Get Task operation (task ID ${taskId}) instead of submitting it again, or raise Max Wait.`,
 		},
 	);
+}
+
+function notSubmittedError(ctx: IExecuteFunctions, plan: ItemPlan, refusal?: ApiFailure): NodeOperationError {
+	return new NodeOperationError(
+		ctx.getNode(),
+		`Ace Data Cloud kept refusing new videos (too many requests) for ${plan.maxWaitMs / 1000} seconds [item ${plan.key}]`,
+		{
+			itemIndex: plan.key,
+			description: `Nothing was created or charged for this item. Other work on the same token may be using its slots; run it again later, or raise Max Wait.${refusal?.traceId ? ` Last trace id: ${refusal.traceId}.` : ''}`,
+		},
+	);
+}
+
+function mayExistError(ctx: IExecuteFunctions, plan: ItemPlan, failure: ApiFailure): NodeApiError {
+	const response: JsonObject = { code: failure.code, message: failure.message };
+	if (failure.traceId) response.trace_id = failure.traceId;
+	return new NodeApiError(ctx.getNode(), response, {
+		message: `The video request may or may not have reached Ace Data Cloud (${failure.message}) [item ${plan.key}]`,
+		description:
+			'To avoid paying twice, the node did not submit it again. Look for a task created just now with this prompt (Get Task, or your Ace Data Cloud console) before running this item again.',
+		httpCode: failure.status === undefined ? undefined : String(failure.status),
+		itemIndex: plan.key,
+	});
 }
 
 function taskFailedError(ctx: IExecuteFunctions, output: TaskOutput, itemIndex: number): NodeApiError {

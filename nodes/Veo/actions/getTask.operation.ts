@@ -5,7 +5,7 @@ import { InputError } from '../helpers/inputError';
 import { chunk, parseList } from '../helpers/inputList';
 import type { TaskRecord } from '../helpers/taskRecord';
 import { taskOutput } from '../helpers/taskRecord';
-import { BATCH_SIZE } from '../helpers/waitForTasks';
+import { BATCH_SIZE } from '../helpers/videoBatch';
 import type { VeoClient } from '../transport/veoClient';
 import { createVeoClient } from '../transport/veoClient';
 import { ItemResults } from './itemResults';

@@ -63,6 +63,15 @@ export function downloadFields(showOnlyWhenWaiting: boolean): INodeProperties[] 
 
 const waitOptions: INodeProperties[] = [
 	{
+		displayName: 'Max Videos in Progress',
+		name: 'maxConcurrent',
+		type: 'number',
+		typeOptions: { minValue: 0 },
+		default: 0,
+		description:
+			'How many videos of this node may be in the making at once. 0: as many as Ace Data Cloud accepts (learned from its answers). Set it to leave room for other workflows using the same token.',
+	},
+	{
 		displayName: 'Max Wait (Seconds)',
 		name: 'maxWait',
 		type: 'number',

@@ -20,6 +20,8 @@ export const DEFAULT_BASE_URL = 'https://api.acedata.cloud';
 const SUBMIT_TIMEOUT_MS = 60_000;
 const QUERY_TIMEOUT_MS = 30_000;
 const DOWNLOAD_TIMEOUT_MS = 120_000;
+const LIST_PAGE_SIZE = 50;
+const MAX_LIST_PAGES = 20;
 
 /** A call to the service that did not succeed; carries only what is safe to show. */
 export class VeoRequestError extends Error {
@@ -44,6 +46,8 @@ export interface VeoClient {
 	retrieve(taskId: string): Promise<TaskRecord | undefined>;
 	/** `POST /veo/tasks` retrieve_batch: the records the service knows among `ids` (at most 50). */
 	retrieveBatch(ids: string[]): Promise<TaskRecord[]>;
+	/** Every task of this token created at or after `createdAtMin` (seconds), page by page. */
+	listSince(createdAtMin: number): Promise<TaskRecord[]>;
 	/** Streams a finished video into n8n's binary store; the video host gets no credentials. */
 	downloadVideo(url: string, fileName: string): Promise<IBinaryData>;
 }
@@ -100,6 +104,21 @@ export async function createVeoClient(ctx: IExecuteFunctions): Promise<VeoClient
 		async retrieveBatch(ids) {
 			const answer = await post('/veo/tasks', { action: 'retrieve_batch', ids }, QUERY_TIMEOUT_MS);
 			return Array.isArray(answer.items) ? (answer.items as TaskRecord[]) : [];
+		},
+
+		async listSince(createdAtMin) {
+			const records: TaskRecord[] = [];
+			for (let page = 0; page < MAX_LIST_PAGES; page++) {
+				const answer = await post(
+					'/veo/tasks',
+					{ action: 'retrieve_batch', created_at_min: createdAtMin, offset: records.length, limit: LIST_PAGE_SIZE },
+					QUERY_TIMEOUT_MS,
+				);
+				const items = Array.isArray(answer.items) ? (answer.items as TaskRecord[]) : [];
+				records.push(...items);
+				if (items.length < LIST_PAGE_SIZE || records.length >= Number(answer.count ?? 0)) break;
+			}
+			return records;
 		},
 
 		async downloadVideo(url, fileName) {

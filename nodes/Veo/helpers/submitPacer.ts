@@ -1,0 +1,85 @@
+/**
+ * Decides when the next create request may go out. Ace Data Cloud limits each token to a few videos
+ * in the making and to a submission rate, but publishes neither per account; both are learned here
+ * from its 429 answers (a 429 creates nothing, so probing is free):
+ *
+ * - a refusal while we were not yet pacing submissions is taken as the rate limit: ask again after
+ *   a short, growing step, and once a submit is accepted keep that spacing for the following ones;
+ * - a refusal although the learned spacing was respected (or after waiting longer than any rate
+ *   limit plausibly needs) is the concurrency limit: hold further submits until a task finishes.
+ *
+ * Pure: the caller tells it the time and what happened.
+ */
+export class SubmitPacer {
+	/** Learned minimum spacing between accepted submits (0 = none seen yet). */
+	private gapMs = 0;
+
+	private learnedCap = Infinity;
+
+	private lastAcceptAt = -Infinity;
+
+	private retryAt = -Infinity;
+
+	/** Refusals since the last accepted submit, while the rate was the suspect. */
+	private rateRefusals = 0;
+
+	private lastRefusalAt = -Infinity;
+
+	constructor(private readonly userCap = Infinity) {}
+
+	/** How many tasks may be in the making at once, as far as we know. */
+	get cap(): number {
+		return Math.min(this.userCap, this.learnedCap);
+	}
+
+	get spacingMs(): number {
+		return this.gapMs;
+	}
+
+	/** Earliest time to try the next submit; Infinity while we must wait for a task to finish. */
+	nextAttemptAt(inFlight: number): number {
+		if (inFlight >= this.cap) return Infinity;
+		return Math.max(this.lastAcceptAt + this.gapMs, this.retryAt);
+	}
+
+	accepted(now: number): void {
+		if (this.rateRefusals > 0) {
+			const spacing = now - this.lastAcceptAt;
+			if (spacing <= MAX_RATE_GAP_MS) this.gapMs = Math.max(this.gapMs, spacing);
+		}
+		this.rateRefusals = 0;
+		this.lastAcceptAt = now;
+	}
+
+	/** A 429 on submit. `inFlight` counts our tasks not yet seen finished. */
+	refused(now: number, inFlight: number, retryAfterMs?: number): void {
+		this.lastRefusalAt = now;
+		const paced = this.gapMs > 0 && now - this.lastAcceptAt >= this.gapMs;
+		const waitedPastAnyRate = this.rateRefusals >= MAX_RATE_REFUSALS;
+		if (inFlight > 0 && (paced || waitedPastAnyRate)) {
+			this.learnedCap = inFlight;
+			this.rateRefusals = 0;
+			if (retryAfterMs !== undefined) this.retryAt = now + retryAfterMs;
+			return;
+		}
+		this.rateRefusals++;
+		const step = FIRST_STEP_MS * STEP_GROWTH ** (this.rateRefusals - 1);
+		this.retryAt = now + Math.max(retryAfterMs ?? 0, step);
+	}
+
+	/**
+	 * Tasks were seen finishing: slots are free again. A learned cap is probed one higher now and
+	 * then, since other work on the same token may have been holding slots when it was learned.
+	 */
+	finished(now: number): void {
+		if (this.learnedCap !== Infinity && now - this.lastRefusalAt >= PROBE_AFTER_MS) this.learnedCap++;
+	}
+}
+
+/** No service rate limit needs more than this between submits; longer waits mean concurrency. */
+const MAX_RATE_GAP_MS = 10_000;
+const FIRST_STEP_MS = 250;
+const STEP_GROWTH = 1.5;
+/** 250 ms growing by 1.5 six times adds up to about 5 s of asking. */
+const MAX_RATE_REFUSALS = 6;
+const PROBE_AFTER_MS = 30_000;

@@ -1,0 +1,232 @@
+import type { IDataObject } from 'n8n-workflow';
+
+import type { ApiFailure } from './apiFailure';
+import { isTransient } from './apiFailure';
+import { chunk } from './inputList';
+import type { VeoCreateBody } from './requestBody';
+import { settle } from './settle';
+import { SubmitPacer } from './submitPacer';
+import type { TaskRecord } from './taskRecord';
+import { isFinished, taskState } from './taskRecord';
+
+/** The service answers at most this many ids per retrieve_batch call. */
+export const BATCH_SIZE = 50;
+
+/** Server clocks drift; when looking for a task we may have created, look this far back too. */
+const CLOCK_SLACK_S = 120;
+
+/** A record can appear a moment after its create answer was lost; look twice, this far apart. */
+const RECHECK_AFTER_MS = 2000;
+
+export interface BatchJob {
+	key: number;
+	body: VeoCreateBody;
+	/** Whether the caller waits for the video, or only needs the task submitted. */
+	wait: boolean;
+	maxWaitMs: number;
+}
+
+export type JobOutcome =
+	| { kind: 'submitted'; taskId: string; answer: IDataObject }
+	| { kind: 'finished'; taskId: string; record: TaskRecord }
+	/** Without taskId: the service kept refusing with 429 until Max Wait; nothing was created. */
+	| { kind: 'timeout'; taskId?: string; record?: TaskRecord; lastRefusal?: ApiFailure }
+	/** `mayExist`: the submit failed in a way that leaves unknown whether a task was created. */
+	| { kind: 'failed'; taskId?: string; failure: ApiFailure; record?: TaskRecord; mayExist?: boolean };
+
+export interface BatchSettings {
+	pollIntervalMs: number;
+	/** The user's cap on videos in the making at once; 0 or undefined = as many as the service takes. */
+	maxConcurrent?: number;
+}
+
+export interface BatchDeps {
+	/** `POST /veo/videos`; throws an error carrying `failure` when it does not succeed. */
+	submit(body: VeoCreateBody): Promise<IDataObject>;
+	/** One retrieve_batch call for at most BATCH_SIZE ids. */
+	query(ids: string[]): Promise<TaskRecord[]>;
+	/** Every task of this token created at or after `createdAtMin` (seconds). */
+	listSince(createdAtMin: number): Promise<TaskRecord[]>;
+	pause(ms: number): Promise<void>;
+	now(): number;
+	/** Called as soon as the service accepted a task, so it is never lost whatever happens next. */
+	onCreated?(key: number, taskId: string): void;
+	/** Called as soon as a waited-for task is seen finished (downloads can start at once). */
+	onFinished?(key: number, record: TaskRecord): void;
+}
+
+interface RunningTask {
+	job: BatchJob;
+	record?: TaskRecord;
+	/** Its outcome is settled (not waited for, or timed out); it may still hold a slot at the service. */
+	settled: boolean;
+}
+
+type SubmitResult =
+	| { kind: 'accepted'; taskId: string; answer: IDataObject }
+	| { kind: 'refused'; failure: ApiFailure }
+	| { kind: 'failed'; failure: ApiFailure; mayExist: boolean };
+
+/**
+ * Runs a batch of create requests to the end: submits them as fast as the service's limits allow
+ * (learned from its 429 answers), and meanwhile asks about every unfinished task once per poll
+ * interval, one retrieve_batch call per 50 tasks. A slot freed by a finished task is used at once.
+ */
+export async function runVideoBatch(
+	jobs: BatchJob[],
+	settings: BatchSettings,
+	deps: BatchDeps,
+): Promise<Map<number, JobOutcome>> {
+	const outcomes = new Map<number, JobOutcome>();
+	const pacer = new SubmitPacer(settings.maxConcurrent && settings.maxConcurrent > 0 ? settings.maxConcurrent : Infinity);
+	const start = deps.now();
+	const deadline = (job: BatchJob) => start + job.maxWaitMs;
+	let queue = [...jobs];
+	const running = new Map<string, RunningTask>();
+	const known = new Set<string>();
+	let nextPollAt = Infinity;
+	let lastRefusal: ApiFailure | undefined;
+	const waitedFor = () => [...running.values()].filter((task) => !task.settled);
+
+	const submitJob = async (job: BatchJob, resubmitted = false): Promise<SubmitResult> => {
+		const createdAtMin = deps.now() / 1000 - CLOCK_SLACK_S;
+		const answer = await settle(async () => await deps.submit(job.body));
+		if (answer.ok && typeof answer.value.task_id === 'string' && answer.value.task_id) {
+			return { kind: 'accepted', taskId: answer.value.task_id, answer: answer.value };
+		}
+		const failure = answer.ok
+			? { status: 200, code: 'missing_task_id', message: 'The service accepted the request but gave no task ID' }
+			: failureOf(answer.error);
+		if (failure.status === 429) return { kind: 'refused', failure };
+		if (!isAmbiguous(failure)) return { kind: 'failed', failure, mayExist: false };
+
+		// The task may or may not exist. Paying twice is worse than failing: adopt it if it is there,
+		// submit again only once we are sure it is not.
+		for (const delay of [0, RECHECK_AFTER_MS]) {
+			if (delay) await deps.pause(delay);
+			const listed = await settle(async () => await deps.listSince(createdAtMin));
+			if (!listed.ok) return { kind: 'failed', failure, mayExist: true };
+			const match = listed.value.find(
+				(record) => record.id && !known.has(String(record.id)) && sameRequest(record.request, job.body),
+			);
+			if (match) {
+				const taskId = String(match.id);
+				return { kind: 'accepted', taskId, answer: { task_id: taskId, trace_id: match.trace_id ?? null, recovered: true } };
+			}
+		}
+		if (resubmitted) return { kind: 'failed', failure, mayExist: true };
+		return await submitJob(job, true);
+	};
+
+	const submitReady = async () => {
+		while (queue.length > 0 && deps.now() >= pacer.nextAttemptAt(running.size)) {
+			const job = queue[0];
+			const result = await submitJob(job);
+			if (result.kind === 'refused') {
+				lastRefusal = result.failure;
+				pacer.refused(deps.now(), running.size, result.failure.retryAfterMs);
+				return;
+			}
+			queue.shift();
+			if (result.kind === 'failed') {
+				outcomes.set(job.key, { kind: 'failed', failure: result.failure, mayExist: result.mayExist });
+				continue;
+			}
+			pacer.accepted(deps.now());
+			known.add(result.taskId);
+			deps.onCreated?.(job.key, result.taskId);
+			running.set(result.taskId, { job, settled: !job.wait });
+			if (!job.wait) outcomes.set(job.key, { kind: 'submitted', taskId: result.taskId, answer: result.answer });
+			if (nextPollAt === Infinity) nextPollAt = deps.now() + settings.pollIntervalMs;
+		}
+	};
+
+	const pollRound = async () => {
+		// Tasks nobody waits for are still asked about while submits are queued: their slots matter.
+		const ids = [...running].filter(([, task]) => !task.settled || queue.length > 0).map(([id]) => id);
+		let freed = false;
+		for (const batch of chunk(ids, BATCH_SIZE)) {
+			const answer = await settle(async () => await deps.query(batch));
+			if (!answer.ok) {
+				const failure = failureOf(answer.error);
+				if (isTransient(failure)) continue;
+				for (const id of batch) {
+					const task = running.get(id);
+					if (task && !task.settled) {
+						outcomes.set(task.job.key, { kind: 'failed', taskId: id, failure, record: task.record });
+						task.settled = true;
+					}
+				}
+				continue;
+			}
+			for (const record of answer.value) {
+				const id = String(record.id ?? '');
+				const task = running.get(id);
+				if (!task) continue;
+				task.record = record;
+				if (!isFinished(taskState(record).state)) continue;
+				running.delete(id);
+				freed = true;
+				if (task.settled) continue;
+				outcomes.set(task.job.key, { kind: 'finished', taskId: id, record });
+				deps.onFinished?.(task.job.key, record);
+			}
+		}
+		if (freed) pacer.finished(deps.now());
+	};
+
+	const expire = () => {
+		const now = deps.now();
+		for (const [taskId, task] of running) {
+			if (!task.settled && now >= deadline(task.job)) {
+				outcomes.set(task.job.key, { kind: 'timeout', taskId, record: task.record });
+				task.settled = true;
+			}
+		}
+		const expired = queue.filter((job) => now >= deadline(job));
+		for (const job of expired) outcomes.set(job.key, { kind: 'timeout', lastRefusal });
+		queue = queue.filter((job) => now < deadline(job));
+	};
+
+	for (;;) {
+		await submitReady();
+		if (queue.length === 0 && waitedFor().length === 0) break;
+
+		const deadlines = [...queue, ...waitedFor().map((task) => task.job)].map(deadline);
+		const wake = Math.min(
+			running.size > 0 ? nextPollAt : Infinity,
+			queue.length > 0 ? pacer.nextAttemptAt(running.size) : Infinity,
+			...deadlines,
+		);
+		await deps.pause(Math.max(0, Math.min(wake, deps.now() + settings.pollIntervalMs) - deps.now()));
+
+		if (running.size > 0 && deps.now() >= nextPollAt) {
+			await pollRound();
+			nextPollAt = deps.now() + settings.pollIntervalMs;
+		}
+		expire();
+	}
+	return outcomes;
+}
+
+function failureOf(error: unknown): ApiFailure {
+	const failure = (error as { failure?: ApiFailure } | undefined)?.failure;
+	if (failure) return failure;
+	throw error;
+}
+
+/** After these, the request may have reached the service and created a task. */
+function isAmbiguous(failure: ApiFailure): boolean {
+	return (
+		failure.status === undefined ||
+		failure.status >= 500 ||
+		failure.code === 'invalid_answer' ||
+		failure.code === 'missing_task_id'
+	);
+}
+
+/** A stored task record is ours when it holds every field we sent, with the same values. */
+export function sameRequest(stored: IDataObject | undefined, body: VeoCreateBody): boolean {
+	if (!stored || typeof stored !== 'object') return false;
+	return Object.entries(body).every(([key, value]) => JSON.stringify(stored[key]) === JSON.stringify(value));
+}

@@ -1,0 +1,69 @@
+import { SubmitPacer } from '../../../../nodes/Veo/helpers/submitPacer';
+
+describe('SubmitPacer: learning the service limits from its 429 answers', () => {
+	it('submits at once while nothing was refused', () => {
+		const pacer = new SubmitPacer();
+		expect(pacer.nextAttemptAt(0)).toBe(-Infinity);
+		pacer.accepted(0);
+		expect(pacer.nextAttemptAt(1)).toBe(0);
+	});
+
+	it('learns the submission spacing from a refusal followed by an acceptance', () => {
+		const pacer = new SubmitPacer();
+		pacer.accepted(0);
+		let now = 0;
+		// a service that accepts one submit every 2 s
+		while (now < 2000) {
+			pacer.refused(now, 1);
+			now = pacer.nextAttemptAt(1);
+		}
+		pacer.accepted(now);
+		expect(pacer.spacingMs).toBeGreaterThanOrEqual(2000);
+		expect(pacer.spacingMs).toBeLessThan(2500);
+		expect(pacer.nextAttemptAt(2)).toBe(now + pacer.spacingMs);
+	});
+
+	it('takes a refusal despite respected spacing as the concurrency limit, and waits for a task to finish', () => {
+		const pacer = new SubmitPacer();
+		pacer.accepted(0);
+		pacer.refused(100, 1);
+		pacer.accepted(2000);
+		pacer.accepted(4000);
+		pacer.refused(6000, 3);
+		expect(pacer.cap).toBe(3);
+		expect(pacer.nextAttemptAt(3)).toBe(Infinity);
+		expect(pacer.nextAttemptAt(2)).toBe(6000);
+	});
+
+	it('concludes concurrency after refusals for longer than any rate limit needs', () => {
+		const pacer = new SubmitPacer();
+		pacer.accepted(0);
+		let now = 1;
+		for (let refusal = 0; refusal < 7 && pacer.cap === Infinity; refusal++) {
+			pacer.refused(now, 1);
+			now = pacer.nextAttemptAt(1);
+		}
+		expect(pacer.cap).toBe(1);
+		expect(now).toBe(Infinity);
+	});
+
+	it('honours Retry-After', () => {
+		const pacer = new SubmitPacer();
+		pacer.refused(1000, 0, 5000);
+		expect(pacer.nextAttemptAt(0)).toBe(6000);
+	});
+
+	it('never goes past the user cap, and probes a learned cap one higher after a quiet while', () => {
+		expect(new SubmitPacer(2).nextAttemptAt(2)).toBe(Infinity);
+		const pacer = new SubmitPacer();
+		pacer.accepted(0);
+		pacer.refused(10, 1);
+		pacer.accepted(2000);
+		pacer.refused(4000, 2);
+		expect(pacer.cap).toBe(2);
+		pacer.finished(10_000);
+		expect(pacer.cap).toBe(2);
+		pacer.finished(40_000);
+		expect(pacer.cap).toBe(3);
+	});
+});
