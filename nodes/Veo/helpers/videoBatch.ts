@@ -5,6 +5,7 @@ import { isTransient } from './apiFailure';
 import { chunk } from './inputList';
 import type { VeoCreateBody } from './requestBody';
 import { settle } from './settle';
+import { FinishPredictor } from './finishPredictor';
 import { SubmitPacer } from './submitPacer';
 import type { TaskRecord } from './taskRecord';
 import { isFinished, taskState } from './taskRecord';
@@ -17,6 +18,9 @@ const CLOCK_SLACK_S = 120;
 
 /** A record can appear a moment after its create answer was lost; look twice, this far apart. */
 const RECHECK_AFTER_MS = 2000;
+
+/** The service asks clients to poll no more than once a second. */
+const MIN_POLL_GAP_MS = 1000;
 
 export interface BatchJob {
 	key: number;
@@ -58,6 +62,8 @@ export interface BatchDeps {
 interface RunningTask {
 	job: BatchJob;
 	record?: TaskRecord;
+	submittedAt: number;
+	lastRunningAt: number;
 	/** Its outcome is settled (not waited for, or timed out); it may still hold a slot at the service. */
 	settled: boolean;
 }
@@ -84,7 +90,8 @@ export async function runVideoBatch(
 	let queue = [...jobs];
 	const running = new Map<string, RunningTask>();
 	const known = new Set<string>();
-	let nextPollAt = Infinity;
+	const predictor = new FinishPredictor();
+	let lastPollAt = -Infinity;
 	let lastRefusal: ApiFailure | undefined;
 	const waitedFor = () => [...running.values()].filter((task) => !task.settled);
 
@@ -135,15 +142,27 @@ export async function runVideoBatch(
 			pacer.accepted(deps.now());
 			known.add(result.taskId);
 			deps.onCreated?.(job.key, result.taskId);
-			running.set(result.taskId, { job, settled: !job.wait });
+			const now = deps.now();
+			running.set(result.taskId, { job, settled: !job.wait, submittedAt: now, lastRunningAt: now });
 			if (!job.wait) outcomes.set(job.key, { kind: 'submitted', taskId: result.taskId, answer: result.answer });
-			if (nextPollAt === Infinity) nextPollAt = deps.now() + settings.pollIntervalMs;
+			if (lastPollAt === -Infinity) lastPollAt = now;
 		}
 	};
 
+	// Tasks nobody waits for are still asked about while submits are queued: their slots matter.
+	const watched = () => [...running].filter(([, task]) => !task.settled || queue.length > 0);
+
+	const nextPollAt = () => {
+		if (running.size === 0) return Infinity;
+		const predicted = watched().map(([, task]) => predictor.nextLook(task.submittedAt, task.lastRunningAt));
+		const due = Math.min(lastPollAt + settings.pollIntervalMs, ...predicted);
+		return Math.max(lastPollAt + MIN_POLL_GAP_MS, due);
+	};
+
 	const pollRound = async () => {
-		// Tasks nobody waits for are still asked about while submits are queued: their slots matter.
-		const ids = [...running].filter(([, task]) => !task.settled || queue.length > 0).map(([id]) => id);
+		const polledAt = deps.now();
+		lastPollAt = polledAt;
+		const ids = watched().map(([id]) => id);
 		let freed = false;
 		for (const batch of chunk(ids, BATCH_SIZE)) {
 			const answer = await settle(async () => await deps.query(batch));
@@ -164,7 +183,11 @@ export async function runVideoBatch(
 				const task = running.get(id);
 				if (!task) continue;
 				task.record = record;
-				if (!isFinished(taskState(record).state)) continue;
+				if (!isFinished(taskState(record).state)) {
+					task.lastRunningAt = polledAt;
+					continue;
+				}
+				predictor.learn(task.submittedAt, task.lastRunningAt, polledAt);
 				running.delete(id);
 				freed = true;
 				if (task.settled) continue;
@@ -194,16 +217,13 @@ export async function runVideoBatch(
 
 		const deadlines = [...queue, ...waitedFor().map((task) => task.job)].map(deadline);
 		const wake = Math.min(
-			running.size > 0 ? nextPollAt : Infinity,
+			nextPollAt(),
 			queue.length > 0 ? pacer.nextAttemptAt(running.size) : Infinity,
 			...deadlines,
 		);
 		await deps.pause(Math.max(0, Math.min(wake, deps.now() + settings.pollIntervalMs) - deps.now()));
 
-		if (running.size > 0 && deps.now() >= nextPollAt) {
-			await pollRound();
-			nextPollAt = deps.now() + settings.pollIntervalMs;
-		}
+		if (deps.now() >= nextPollAt()) await pollRound();
 		expire();
 	}
 	return outcomes;
