@@ -1,7 +1,8 @@
-import { NodeApiError, NodeOperationError } from 'n8n-workflow';
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, JsonObject } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, NodeApiError } from 'n8n-workflow';
 
 import type { ApiFailure } from '../helpers/apiFailure';
+import { failureDetails } from '../helpers/apiFailure';
 import { InputError } from '../helpers/inputError';
 import { pause } from '../helpers/pause';
 import type { CreateInput } from '../helpers/requestBody';
@@ -12,7 +13,7 @@ import { submittedOutput, taskOutput } from '../helpers/taskRecord';
 import type { BatchJob, JobOutcome } from '../helpers/videoBatch';
 import { runVideoBatch } from '../helpers/videoBatch';
 import { createVeoClient, VeoRequestError } from '../transport/veoClient';
-import { ItemResults } from './itemResults';
+import { ItemResults, serviceError } from './itemResults';
 import { attachVideo, readDownloadSettings } from './videoDownload';
 
 /** One item, checked and ready to submit. */
@@ -49,8 +50,8 @@ export async function createVideos(
 				maxConcurrent: Math.min(...plans.map((plan) => plan.maxConcurrent || Infinity)),
 			},
 			{
-				submit: async (body) => await client.submit(body),
-				query: async (ids) => await client.retrieveBatch(ids),
+				submit: async (body, timeoutMs) => await client.submit(body, timeoutMs),
+				query: async (ids, timeoutMs) => await client.retrieveBatch(ids, timeoutMs),
 				listSince: async (createdAtMin) => await client.listSince(createdAtMin),
 				pause: async (ms) => await pause(ms, signal),
 				now: Date.now,
@@ -192,24 +193,20 @@ function notSubmittedError(ctx: IExecuteFunctions, plan: ItemPlan, refusal?: Api
 }
 
 function mayExistError(ctx: IExecuteFunctions, plan: ItemPlan, failure: ApiFailure): NodeApiError {
-	const response: JsonObject = { code: failure.code, message: failure.message };
-	if (failure.traceId) response.trace_id = failure.traceId;
-	return new NodeApiError(ctx.getNode(), response, {
+	return serviceError(ctx, failure, {
 		message: `The video request may or may not have reached Ace Data Cloud (${failure.message}) [item ${plan.key}]`,
 		description:
 			'To avoid paying twice, the node did not submit it again. Look for a task created just now with this prompt (Get Task, or your Ace Data Cloud console) before running this item again.',
-		httpCode: failure.status === undefined ? undefined : String(failure.status),
 		itemIndex: plan.key,
 	});
 }
 
 function taskFailedError(ctx: IExecuteFunctions, output: TaskOutput, itemIndex: number): NodeApiError {
-	const error = output.error ?? { code: 'failed', message: 'The task failed' };
-	const response: JsonObject = { code: error.code, message: error.message, task_id: output.taskId };
-	if (output.traceId) response.trace_id = output.traceId;
-	return new NodeApiError(ctx.getNode(), response, {
-		message: `Veo task ${output.taskId} failed: ${error.message} (${error.code}) [item ${itemIndex}]`,
-		description: `code: ${error.code} · message: ${error.message}${output.traceId ? ` · trace id: ${output.traceId}` : ''}. Failed tasks are not charged.`,
+	const { code, message } = output.error ?? { code: 'failed', message: 'The task failed' };
+	const failure = { code, message, traceId: output.traceId ?? undefined, taskId: output.taskId };
+	return serviceError(ctx, failure, {
+		message: `Veo task ${output.taskId} failed: ${message} (${code}) [item ${itemIndex}]`,
+		description: `${failureDetails(failure)}. Failed tasks are not charged.`,
 		itemIndex,
 	});
 }

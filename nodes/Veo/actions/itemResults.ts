@@ -102,13 +102,27 @@ export class ItemResults {
 }
 
 export function apiError(ctx: IExecuteFunctions, failure: ApiFailure, itemIndex?: number): NodeApiError {
+	const where = itemIndex === undefined ? '' : ` [item ${itemIndex}]`;
+	return serviceError(ctx, failure, { message: `${explainFailure(failure)}${where}`, description: failureDetails(failure), itemIndex });
+}
+
+/**
+ * A NodeApiError that keeps the service's code, message and trace id, and says exactly the message
+ * given: n8n would otherwise swap it for a generic text when the code looks like a network error.
+ */
+export function serviceError(
+	ctx: IExecuteFunctions,
+	failure: ApiFailure & { taskId?: string },
+	text: { message: string; description: string; itemIndex?: number },
+): NodeApiError {
 	const response: JsonObject = { code: failure.code, message: failure.message };
 	if (failure.traceId) response.trace_id = failure.traceId;
+	if (failure.taskId) response.task_id = failure.taskId;
 	if (failure.status !== undefined) response.httpCode = String(failure.status);
-	return new NodeApiError(ctx.getNode(), response, {
-		message: explainFailure(failure),
-		description: failureDetails(failure),
+	const error = new NodeApiError(ctx.getNode(), response, {
+		...text,
 		httpCode: failure.status === undefined ? undefined : String(failure.status),
-		itemIndex,
 	});
+	error.message = text.message;
+	return error;
 }

@@ -19,6 +19,9 @@ const CLOCK_SLACK_S = 120;
 /** A record can appear a moment after its create answer was lost; look twice, this far apart. */
 const RECHECK_AFTER_MS = 2000;
 
+/** The shortest time any single request is given, whatever the remaining wait. */
+const MIN_REQUEST_TIMEOUT_MS = 5000;
+
 /** The service asks clients to poll no more than once a second. */
 const MIN_POLL_GAP_MS = 1000;
 
@@ -46,9 +49,9 @@ export interface BatchSettings {
 
 export interface BatchDeps {
 	/** `POST /veo/videos`; throws an error carrying `failure` when it does not succeed. */
-	submit(body: VeoCreateBody): Promise<IDataObject>;
+	submit(body: VeoCreateBody, timeoutMs: number): Promise<IDataObject>;
 	/** One retrieve_batch call for at most BATCH_SIZE ids. */
-	query(ids: string[]): Promise<TaskRecord[]>;
+	query(ids: string[], timeoutMs: number): Promise<TaskRecord[]>;
 	/** Every task of this token created at or after `createdAtMin` (seconds). */
 	listSince(createdAtMin: number): Promise<TaskRecord[]>;
 	pause(ms: number): Promise<void>;
@@ -97,7 +100,7 @@ export async function runVideoBatch(
 
 	const submitJob = async (job: BatchJob, resubmitted = false): Promise<SubmitResult> => {
 		const createdAtMin = deps.now() / 1000 - CLOCK_SLACK_S;
-		const answer = await settle(async () => await deps.submit(job.body));
+		const answer = await settle(async () => await deps.submit(job.body, requestTimeout(deadline(job))));
 		if (answer.ok && typeof answer.value.task_id === 'string' && answer.value.task_id) {
 			return { kind: 'accepted', taskId: answer.value.task_id, answer: answer.value };
 		}
@@ -165,7 +168,7 @@ export async function runVideoBatch(
 		const ids = watched().map(([id]) => id);
 		let freed = false;
 		for (const batch of chunk(ids, BATCH_SIZE)) {
-			const answer = await settle(async () => await deps.query(batch));
+			const answer = await settle(async () => await deps.query(batch, requestTimeout(soonestDeadline())));
 			if (!answer.ok) {
 				const failure = failureOf(answer.error);
 				if (isTransient(failure)) continue;
@@ -197,6 +200,10 @@ export async function runVideoBatch(
 		}
 		if (freed) pacer.finished(deps.now());
 	};
+
+	// A stuck connection must not hold the node past its Max Wait (but a request gets a fair chance).
+	const requestTimeout = (until: number) => Math.max(MIN_REQUEST_TIMEOUT_MS, until - deps.now());
+	const soonestDeadline = () => Math.min(...watched().map(([, task]) => deadline(task.job)));
 
 	const expire = () => {
 		const now = deps.now();

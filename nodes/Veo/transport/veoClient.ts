@@ -41,11 +41,11 @@ export class ExecutionCancelled extends Error {
 
 export interface VeoClient {
 	/** `POST /veo/videos`: creates a (paid) task and answers with its id. */
-	submit(body: VeoCreateBody): Promise<IDataObject>;
+	submit(body: VeoCreateBody, timeoutMs?: number): Promise<IDataObject>;
 	/** `POST /veo/tasks` retrieve: one record, or undefined when the service does not know the id. */
 	retrieve(taskId: string): Promise<TaskRecord | undefined>;
 	/** `POST /veo/tasks` retrieve_batch: the records the service knows among `ids` (at most 50). */
-	retrieveBatch(ids: string[]): Promise<TaskRecord[]>;
+	retrieveBatch(ids: string[], timeoutMs?: number): Promise<TaskRecord[]>;
 	/** Every task of this token created at or after `createdAtMin` (seconds), page by page. */
 	listSince(createdAtMin: number): Promise<TaskRecord[]>;
 	/** Streams a finished video into n8n's binary store; the video host gets no credentials. */
@@ -87,8 +87,8 @@ export async function createVeoClient(ctx: IExecuteFunctions): Promise<VeoClient
 	};
 
 	return {
-		async submit(body) {
-			return await post('/veo/videos', body as unknown as IDataObject, SUBMIT_TIMEOUT_MS);
+		async submit(body, timeoutMs = SUBMIT_TIMEOUT_MS) {
+			return await post('/veo/videos', body as unknown as IDataObject, Math.min(timeoutMs, SUBMIT_TIMEOUT_MS));
 		},
 
 		async retrieve(taskId) {
@@ -101,8 +101,8 @@ export async function createVeoClient(ctx: IExecuteFunctions): Promise<VeoClient
 			return record.id || record.response ? record : undefined;
 		},
 
-		async retrieveBatch(ids) {
-			const answer = await post('/veo/tasks', { action: 'retrieve_batch', ids }, QUERY_TIMEOUT_MS);
+		async retrieveBatch(ids, timeoutMs = QUERY_TIMEOUT_MS) {
+			const answer = await post('/veo/tasks', { action: 'retrieve_batch', ids }, Math.min(timeoutMs, QUERY_TIMEOUT_MS));
 			return Array.isArray(answer.items) ? (answer.items as TaskRecord[]) : [];
 		},
 

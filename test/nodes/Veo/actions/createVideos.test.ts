@@ -94,7 +94,7 @@ describe('creating videos', () => {
 	});
 
 	it.each([
-		['4k with veo3', { model: 'veo3', options: { resolution: '4k' } }, /4k is available only/],
+		['4k with veo3', { model: 'veo3', options: { resolution: '4k' } }, /4k.*only for Text to Video/],
 		['retired veo2', { model: 'veo2' }, /retired/],
 		['a Max Wait shorter than the Poll Interval', { options: { pollInterval: 10, maxWait: 5 } }, /Max Wait/],
 		['an empty binary field name', { downloadVideo: true, binaryPropertyName: ' ' }, /Put Output File in Field/],
