@@ -39,7 +39,10 @@ export async function createVideos(
 	const client = await createVeoClient(this);
 	const signal = this.getExecutionCancelSignal?.();
 	const planOf = new Map(plans.map((plan) => [plan.key, plan]));
+	// Downloads run one at a time while the engine goes on waiting; a failed one is remembered, not
+	// left as a rejected promise nobody listens to yet.
 	let downloads = Promise.resolve();
+	let downloadError: { error: unknown } | undefined;
 
 	const run = await settle(async () => {
 		const waiting = plans.filter((plan) => plan.wait);
@@ -61,14 +64,18 @@ export async function createVideos(
 					results.taskState(output.taskId, output.state);
 					const plan = planOf.get(itemIndex) as ItemPlan;
 					if (output.state !== 'succeeded' || !plan.binaryPropertyName) return;
-					// One download at a time, started while the other tasks are still being waited for.
-					downloads = downloads.then(
-						async () => await attachVideo(this, client, results, itemIndex, output, plan.binaryPropertyName),
-					);
+					downloads = downloads.then(async () => {
+						if (downloadError) return;
+						const done = await settle(
+							async () => await attachVideo(this, client, results, itemIndex, output, plan.binaryPropertyName),
+						);
+						if (!done.ok) downloadError = { error: done.error };
+					});
 				},
 			},
 		);
 		await downloads;
+		if (downloadError) results.abort(downloadError.error);
 		for (const plan of plans) report(this, results, plan, outcomes.get(plan.key));
 	});
 	if (!run.ok) results.abort(run.error);

@@ -70,6 +70,29 @@ describe('faults while creating videos', () => {
 		});
 	});
 
+	describe('when downloading', () => {
+		it('fails only the item whose download broke, keeping its task id, while the batch goes on', async () => {
+			emulator().inject({ path: 'download', kind: 'status', status: 500, count: 10 });
+			const result = await runVeo(
+				emulator(),
+				{ ...make(), prompt: '={{ $json.p }}', downloadVideo: '={{ $json.p === "first" }}' },
+				{ items: [{ p: 'first' }, { p: 'second' }], continueOnFail: true },
+			);
+			expect(emulator().creates()).toHaveLength(2);
+			const [first, second] = json(result.items);
+			expect(first).toMatchObject({ taskId: emulator().listTasks()[0].id, error: expect.stringMatching(/could not be downloaded/) });
+			expect(second).toMatchObject({ taskId: emulator().listTasks()[1].id, state: 'succeeded' });
+			expect(result.items[1].pairedItem).toEqual({ item: 1 });
+		});
+
+		it('without continue-on-fail, stops with the download error and lists the paid tasks', async () => {
+			emulator().inject({ path: 'download', kind: 'status', status: 404, count: 10 });
+			const result = await runVeo(emulator(), { ...make(), downloadVideo: true });
+			expect(result.error?.message).toMatch(/could not be downloaded/);
+			expect((result.error as NodeOperationError).description).toContain(emulator().listTasks()[0].id);
+		});
+	});
+
 	describe('while waiting', () => {
 		it.each([
 			['500', { kind: 'status', status: 500 }],
