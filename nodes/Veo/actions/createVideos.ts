@@ -213,7 +213,8 @@ function taskFailedError(ctx: IExecuteFunctions, output: TaskOutput, itemIndex: 
 	const failure = { code, message, traceId: output.traceId ?? undefined, taskId: output.taskId };
 	return serviceError(ctx, failure, {
 		message: `Veo task ${output.taskId} failed: ${message} (${code}) [item ${itemIndex}]`,
-		description: `${failureDetails(failure)}. Failed tasks are not charged.`,
+		// Only a task the service itself reports as failed is known to be free.
+		description: `${failureDetails(failure)}.${code === 'missing_video_url' ? ' Fetch the task later with Get Task.' : ' Failed tasks are not charged.'}`,
 		itemIndex,
 	});
 }
