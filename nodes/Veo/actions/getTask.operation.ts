@@ -2,7 +2,7 @@ import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import { InputError } from '../helpers/inputError';
-import { chunk, parseList } from '../helpers/inputList';
+import { chunk, parseTextList } from '../helpers/inputList';
 import type { TaskRecord } from '../helpers/taskRecord';
 import { taskOutput } from '../helpers/taskRecord';
 import { BATCH_SIZE } from '../helpers/videoBatch';
@@ -77,7 +77,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 }
 
 function readTaskIds(value: unknown): string[] {
-	const ids = parseList(value);
+	const ids = parseTextList(value, 'Task IDs');
 	if (ids.length === 0) {
 		throw new InputError('Task IDs', "The 'Task IDs' field is empty", 'Enter the task ID that a Veo operation returned (its "taskId" output).');
 	}

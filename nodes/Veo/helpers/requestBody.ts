@@ -1,5 +1,5 @@
 import { InputError } from './inputError';
-import { parseList } from './inputList';
+import { URL_LIST_SEPARATOR, describeValue, parseTextList } from './inputList';
 import {
 	ASPECT_RATIOS,
 	FOUR_K_MODEL,
@@ -94,7 +94,7 @@ function imagesFor(input: CreateInput): string[] {
 		return last ? [first as string, last] : [first as string];
 	}
 	if (input.operation === 'ingredientsToVideo') {
-		const urls = parseList(input.imageUrls);
+		const urls = parseTextList(input.imageUrls, 'Image URLs', URL_LIST_SEPARATOR);
 		if (urls.length === 0) {
 			throw new InputError('Image URLs', "The 'Image URLs' field is empty", 'Give 1 to 3 image URLs, separated by commas or new lines.');
 		}
@@ -110,7 +110,7 @@ function imagesFor(input: CreateInput): string[] {
 }
 
 function singleUrl(value: unknown, field: string, required: boolean): string | undefined {
-	const urls = parseList(value);
+	const urls = parseTextList(value, field, URL_LIST_SEPARATOR);
 	if (urls.length === 0) {
 		if (!required) return undefined;
 		throw new InputError(field, `The '${field}' field is empty`, 'Give the address (http or https) of the image to start the video with.');
@@ -136,7 +136,7 @@ function generationOptions(options: GenerationOptions, operation: CreateOperatio
 		if (resolution === '4k' && (operation !== 'textToVideo' || model !== FOUR_K_MODEL)) {
 			throw new InputError(
 				'Resolution',
-				`4k is available only for Text to Video with model ${FOUR_K_MODEL}`,
+				`'4k' in 'Resolution' is available only for Text to Video with model ${FOUR_K_MODEL}`,
 				'Pick 1080p, or switch to Text to Video with model veo31.',
 			);
 		}
@@ -152,16 +152,17 @@ function generationOptions(options: GenerationOptions, operation: CreateOperatio
 }
 
 function requireModel(value: unknown): string {
-	const model = typeof value === 'string' ? value.trim() : value;
+	const model = optionalText(value, 'Model');
 	if (isGenerationModel(model)) return model;
 	const choices = GENERATION_MODELS.join(', ');
+	if (model === undefined) throw new InputError('Model', "The 'Model' field is empty", `Pick one of: ${choices}.`);
 	if (typeof model === 'string' && RETIRED_MODELS.includes(model)) {
-		throw new InputError('Model', `Model '${model}' has been retired by the service`, `Pick one of: ${choices}.`);
+		throw new InputError('Model', `Model '${shown(model)}' has been retired by Ace Data Cloud`, `Pick one of: ${choices}.`);
 	}
 	if (model === INGREDIENTS_MODEL) {
-		throw new InputError('Model', `Model '${model}' only makes videos from reference images`, `Use Ingredients to Video, or pick one of: ${choices}.`);
+		throw new InputError('Model', `Model '${shown(model)}' only makes videos from reference images`, `Use Ingredients to Video, or pick one of: ${choices}.`);
 	}
-	throw new InputError('Model', `Model '${String(model)}' is not a Veo model`, `Pick one of: ${choices}.`);
+	throw new InputError('Model', `Model '${shown(model)}' is not a Veo model`, `Pick one of: ${choices}.`);
 }
 
 function requireText(value: unknown, field: string, what: string): string {
@@ -177,8 +178,8 @@ function optionalText(value: unknown, field: string): string | undefined {
 	if (typeof value !== 'string') {
 		throw new InputError(
 			field,
-			`The '${field}' field must be text, but it got ${Array.isArray(value) ? 'a list' : `a ${typeof value}`}`,
-			'Check the expression in this field.',
+			`The '${field}' field must be text, but its expression gave ${describeValue(value)}`,
+			'Check the expression in this field: it must give text, for example {{ $json.text }} rather than {{ $json }}.',
 		);
 	}
 	const trimmed = value.trim();
@@ -187,7 +188,7 @@ function optionalText(value: unknown, field: string): string | undefined {
 
 function oneOf<T extends string>(value: string, allowed: readonly T[], field: string): T {
 	if ((allowed as readonly string[]).includes(value)) return value as T;
-	throw new InputError(field, `'${value}' is not a valid ${field}`, `Pick one of: ${allowed.join(', ')}.`);
+	throw new InputError(field, `'${shown(value)}' is not a valid choice for '${field}'`, `Pick one of: ${allowed.join(', ')}.`);
 }
 
 /** Accepts only absolute web addresses; the service cannot fetch anything else. */
@@ -200,10 +201,15 @@ export function requireUrl(value: string, field: string, protocols = ['http:', '
 	}
 	const kinds = protocols.map((protocol) => protocol.replace(':', '')).join(' or ');
 	if (!url || !['http:', 'https:'].includes(url.protocol)) {
-		throw new InputError(field, `'${value}' in '${field}' is not a web address`, `Use a full ${kinds} URL, such as https://example.com/picture.png.`);
+		throw new InputError(field, `'${shown(value)}' in '${field}' is not a web address`, `Use a full ${kinds} URL, such as https://example.com/picture.png.`);
 	}
 	if (!protocols.includes(url.protocol)) {
-		throw new InputError(field, `'${value}' in '${field}' must be an ${kinds} address`, `Use an ${kinds} URL.`);
+		throw new InputError(field, `'${shown(value)}' in '${field}' must be an ${kinds} address`, `Use an ${kinds} URL.`);
 	}
 	return value;
+}
+
+/** A value quoted back in a message, cut short: a pasted data: URL can be megabytes long. */
+function shown(value: string): string {
+	return value.length > 80 ? `${value.slice(0, 77)}...` : value;
 }

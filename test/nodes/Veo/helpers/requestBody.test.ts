@@ -58,6 +58,14 @@ describe('buildCreateBody: parameters to the POST /veo/videos body', () => {
 		});
 	});
 
+	it('keeps an image address with commas in its path as one image, and splits where the next address starts', () => {
+		const cdn = 'https://res.cloudinary.com/demo/image/upload/w_400,h_300,c_fill/hat.png';
+		expect(buildCreateBody({ operation: 'imageToVideo', prompt: 'p', model: 'veo3', firstFrameUrl: cdn }).image_urls).toEqual([cdn]);
+		expect(
+			buildCreateBody({ operation: 'ingredientsToVideo', prompt: 'p', imageUrls: `${cdn},${IMAGE}, ${IMAGE_B},` }).image_urls,
+		).toEqual([cdn, IMAGE, IMAGE_B]);
+	});
+
 	const base = { prompt: 'a cat', model: 'veo31-fast' };
 	const refused: Array<[string, CreateInput, string, RegExp]> = [
 		['empty prompt', { operation: 'textToVideo', ...base, prompt: '' }, 'Prompt', /empty/],
@@ -81,6 +89,14 @@ describe('buildCreateBody: parameters to the POST /veo/videos body', () => {
 		['1:1 aspect ratio', { operation: 'textToVideo', ...base, options: { aspectRatio: '1:1' } }, 'Aspect Ratio', /not a valid/],
 		['http callback', { operation: 'textToVideo', ...base, options: { callbackUrl: 'http://hook.example.com' } }, 'Callback URL', /https/],
 		['translation as text', { operation: 'textToVideo', ...base, options: { translation: 'yes' } }, 'Translate Prompt', /true or false/],
+		['prompt that is true', { operation: 'textToVideo', ...base, prompt: true }, 'Prompt', /must be text, but its expression gave the yes\/no value true/],
+		['empty model', { operation: 'textToVideo', ...base, model: ' ' }, 'Model', /'Model' field is empty/],
+		['model that is a list', { operation: 'textToVideo', ...base, model: ['veo3'] }, 'Model', /must be text, but its expression gave a list/],
+		['data: first frame', { operation: 'imageToVideo', ...base, firstFrameUrl: `data:image/png;base64,${'A'.repeat(1000)}` }, 'First Frame URL', /^'data:image\/png;base64,A{55}\.\.\.' in 'First Frame URL' is not a web address$/],
+		['first frame that is an object', { operation: 'imageToVideo', ...base, firstFrameUrl: { url: IMAGE } }, 'First Frame URL', /must hold text, but its expression gave a set of fields/],
+		['ingredient list holding an object', { operation: 'ingredientsToVideo', prompt: 'p', imageUrls: [IMAGE, { url: IMAGE_B }] }, 'Image URLs', /must hold text/],
+		['ingredient list of only commas', { operation: 'ingredientsToVideo', prompt: 'p', imageUrls: ', ,\n,' }, 'Image URLs', /empty/],
+		['4k with veo31-fast', { operation: 'textToVideo', ...base, options: { resolution: '4k' } }, 'Resolution', /'4k' in 'Resolution' is available only/],
 		['empty video id', { operation: 'get1080p', model: 'veo3', videoId: '' }, 'Video ID', /empty/],
 		['whitespace video id', { operation: 'get1080p', model: 'veo3', videoId: '   ' }, 'Video ID', /empty/],
 	];
