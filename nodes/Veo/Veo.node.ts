@@ -15,7 +15,8 @@ export class Veo implements INodeType {
 		icon: { light: 'file:../../icons/veo.svg', dark: 'file:../../icons/veo.dark.svg' },
 		group: ['transform'],
 		version: 1,
-		subtitle: '={{ $parameter["operation"] }}',
+		subtitle:
+			'={{ { textToVideo: "Text to Video", imageToVideo: "Image to Video", ingredientsToVideo: "Ingredients to Video", get1080p: "Get 1080p", getTask: "Get Task" }[$parameter["operation"]] }}',
 		description: 'Make videos with Google Veo through Ace Data Cloud',
 		defaults: { name: 'Veo' },
 		usableAsTool: true,
