@@ -15,7 +15,7 @@ export interface ApiFailure {
 export function failureFromAnswer(status: number, body: unknown, headers: IDataObject = {}): ApiFailure {
 	const data = (body && typeof body === 'object' ? body : {}) as IDataObject;
 	const error = (data.error && typeof data.error === 'object' ? data.error : {}) as IDataObject;
-	const text = typeof body === 'string' ? body.trim().slice(0, 200) : '';
+	const text = typeof body === 'string' ? plainText(body) : '';
 	return {
 		status,
 		code: String(error.code ?? data.code ?? `http_${status}`),
@@ -23,6 +23,43 @@ export function failureFromAnswer(status: number, body: unknown, headers: IDataO
 		traceId: typeof data.trace_id === 'string' ? data.trace_id : undefined,
 		retryAfterMs: retryAfterMs(headers['retry-after']),
 	};
+}
+
+/**
+ * The gist of an error body that is not JSON: a gateway's HTML page becomes its words (the title and
+ * text, without tags), cut short, so the message stays readable.
+ */
+export function plainText(body: string, limit = 200): string {
+	const title = /<title[^>]*>([^<]*)<\/title>/i.exec(body)?.[1];
+	const text = (title ?? body)
+		.replace(/<(script|style)[^>]*>[\s\S]*?<\/\1>/gi, ' ')
+		.replace(/<[^>]*>/g, ' ')
+		.replace(/\s+/g, ' ')
+		.trim();
+	return text.length > limit ? `${text.slice(0, limit - 3)}...` : text;
+}
+
+/**
+ * Removes a secret from everything a failure will show. The service (or a proxy in front of it) may
+ * echo the request's Authorization header in an error body, and that text ends up in messages.
+ */
+export function scrubFailure(failure: ApiFailure, secrets: string[]): ApiFailure {
+	const scrub = (text: string) => scrubText(text, secrets);
+	return {
+		...failure,
+		code: scrub(failure.code),
+		message: scrub(failure.message),
+		traceId: failure.traceId === undefined ? undefined : scrub(failure.traceId),
+	};
+}
+
+/** Hides bearer credentials and the given secrets (too short a secret would mangle ordinary words). */
+export function scrubText(text: string, secrets: string[] = []): string {
+	let safe = text.replace(/bearer\s+[^\s"',}]+/gi, 'Bearer ***');
+	for (const secret of secrets) {
+		if (secret.length >= 6) safe = safe.split(secret).join('***');
+	}
+	return safe;
 }
 
 /** Retry-After is either seconds or an HTTP date. */
@@ -48,18 +85,25 @@ export function isTransient(failure: ApiFailure): boolean {
 export function explainFailure(failure: ApiFailure): string {
 	const { status, code, message } = failure;
 	if (status === undefined) return `Could not reach Ace Data Cloud: ${message}`;
-	if (status === 401 || ['invalid_token', 'token_expired'].includes(code)) {
+	if (code === 'token_expired') {
+		return 'The Ace Data Cloud API token has expired: check the Ace Data Cloud credential and renew the token at platform.acedata.cloud';
+	}
+	if (status === 401 || code === 'invalid_token') {
 		return 'Ace Data Cloud did not accept the API token: check the Ace Data Cloud credential';
 	}
 	if (code === 'used_up') return 'Your Ace Data Cloud balance is not sufficient: top up your account and run again';
-	if (code === 'forbidden') return `Ace Data Cloud refused the content (moderation): ${message}`;
+	if (code === 'forbidden') return `Ace Data Cloud's content moderation refused the request: ${message}`;
 	if (status === 403) return `Ace Data Cloud refused the request: ${message}`;
 	if (status === 400) return `Ace Data Cloud rejected the request: ${message}`;
+	if (status === 404 && code === 'no_api') {
+		return 'Ace Data Cloud has no Veo API at this address: check the Base URL in the Ace Data Cloud credential';
+	}
 	if (status === 404) return `Ace Data Cloud answered "not found": ${message}`;
 	if (status === 429) return 'Ace Data Cloud is limiting requests: too many at once for this token';
 	if (status >= 300 && status < 400) {
 		return 'Ace Data Cloud answered with a redirect: check the Base URL in the credential';
 	}
+	if (status === 504) return `Ace Data Cloud timed out (HTTP 504): ${message}`;
 	return `Ace Data Cloud failed (HTTP ${status}): ${message}`;
 }
 

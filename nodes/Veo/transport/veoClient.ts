@@ -1,3 +1,4 @@
+import { NodeOperationError } from 'n8n-workflow';
 import type {
 	IBinaryData,
 	IDataObject,
@@ -7,7 +8,7 @@ import type {
 } from 'n8n-workflow';
 
 import type { ApiFailure } from '../helpers/apiFailure';
-import { failureFromAnswer } from '../helpers/apiFailure';
+import { failureFromAnswer, scrubFailure, scrubText } from '../helpers/apiFailure';
 import { requireUrl } from '../helpers/requestBody';
 import type { VeoCreateBody } from '../helpers/requestBody';
 import { settle } from '../helpers/settle';
@@ -54,7 +55,18 @@ export interface VeoClient {
 
 export async function createVeoClient(ctx: IExecuteFunctions): Promise<VeoClient> {
 	const credentials = await ctx.getCredentials(CREDENTIAL_NAME);
-	const baseUrl = requireUrl(String(credentials.baseUrl || DEFAULT_BASE_URL).trim(), 'Base URL').replace(/\/+$/, '');
+	const baseUrl = String(credentials.baseUrl || DEFAULT_BASE_URL).trim().replace(/\/+$/, '');
+	if (!isWebAddress(baseUrl)) {
+		// The value is not quoted back: a token pasted into the wrong field would end up in the message.
+		throw new NodeOperationError(
+			ctx.getNode(),
+			"The 'Base URL' of the Ace Data Cloud API credential is not an http or https address",
+			{ description: 'Open the credential and set Base URL to https://api.acedata.cloud (or the http(s) address of your own gateway).' },
+		);
+	}
+	// Whatever the service or the network says back is cleaned of the token before anyone sees it.
+	const secrets = [String(credentials.apiToken ?? '')];
+	const requestError = (failure: ApiFailure) => new VeoRequestError(scrubFailure(failure, secrets));
 
 	const post = async (path: string, body: IDataObject, timeout: number): Promise<IDataObject> => {
 		const options: IHttpRequestOptions = {
@@ -70,11 +82,11 @@ export async function createVeoClient(ctx: IExecuteFunctions): Promise<VeoClient
 			timeout,
 			abortSignal: ctx.getExecutionCancelSignal?.(),
 		};
-		const answer = (await send(ctx, () =>
+		const answer = (await send(ctx, secrets, () =>
 			ctx.helpers.httpRequestWithAuthentication.call(ctx, CREDENTIAL_NAME, options),
 		)) as IN8nHttpFullResponse;
 		if (answer.statusCode < 200 || answer.statusCode >= 300) {
-			throw new VeoRequestError(failureFromAnswer(answer.statusCode, answer.body, answer.headers as IDataObject));
+			throw requestError(failureFromAnswer(answer.statusCode, answer.body, answer.headers as IDataObject));
 		}
 		if (!answer.body || typeof answer.body !== 'object' || Array.isArray(answer.body)) {
 			throw new VeoRequestError({
@@ -94,8 +106,10 @@ export async function createVeoClient(ctx: IExecuteFunctions): Promise<VeoClient
 		async retrieve(taskId) {
 			const answer = await settle(async () => await post('/veo/tasks', { action: 'retrieve', id: taskId }, QUERY_TIMEOUT_MS));
 			if (!answer.ok) {
-				if (answer.error instanceof VeoRequestError && answer.error.failure.status === 404) return undefined;
-				throw toVeoRequestError(answer.error);
+				// A 404 about the task means the service does not know it; `no_api` means the Base URL is wrong.
+				const failure = answer.error instanceof VeoRequestError ? answer.error.failure : undefined;
+				if (failure?.status === 404 && failure.code !== 'no_api') return undefined;
+				throw toVeoRequestError(answer.error, secrets);
 			}
 			const record = answer.value as TaskRecord;
 			return record.id || record.response ? record : undefined;
@@ -122,7 +136,7 @@ export async function createVeoClient(ctx: IExecuteFunctions): Promise<VeoClient
 		},
 
 		async downloadVideo(url, fileName) {
-			const response = (await send(ctx, () =>
+			const response = (await send(ctx, secrets, () =>
 				ctx.helpers.httpRequest({
 					method: 'GET',
 					url: requireUrl(url, 'Video URL'),
@@ -151,29 +165,37 @@ export async function createVeoClient(ctx: IExecuteFunctions): Promise<VeoClient
 			);
 			if (stored.ok) return stored.value;
 			if (ctx.getExecutionCancelSignal?.()?.aborted) throw new ExecutionCancelled();
-			throw new VeoRequestError({ code: 'download_failed', message: `The video download broke off: ${safeMessage(stored.error)}` });
+			throw new VeoRequestError({ code: 'download_failed', message: `The video download broke off: ${safeMessage(stored.error, secrets)}` });
 		},
 	};
 }
 
 /** Runs one HTTP exchange and turns a failure without an answer into a safe VeoRequestError. */
-async function send<T>(ctx: IExecuteFunctions, request: () => Promise<T>): Promise<T> {
+async function send<T>(ctx: IExecuteFunctions, secrets: string[], request: () => Promise<T>): Promise<T> {
 	const answer = await settle(request);
 	if (answer.ok) return answer.value;
 	if (ctx.getExecutionCancelSignal?.()?.aborted) throw new ExecutionCancelled();
 	const cause = (answer.error as { cause?: { code?: string; message?: string } }).cause;
 	const code = cause?.code ?? (answer.error as { code?: string }).code ?? 'network_error';
-	throw new VeoRequestError({ code: String(code), message: safeMessage(cause ?? answer.error) });
+	throw new VeoRequestError({ code: scrubText(String(code), secrets), message: safeMessage(cause ?? answer.error, secrets) });
 }
 
 /** Keeps our own errors as they are; anything unexpected becomes a safe, generic failure. */
-function toVeoRequestError(error: unknown): Error {
+function toVeoRequestError(error: unknown, secrets: string[]): Error {
 	if (error instanceof VeoRequestError || error instanceof ExecutionCancelled) return error;
-	return new VeoRequestError({ code: 'unexpected_error', message: safeMessage(error) });
+	return new VeoRequestError({ code: 'unexpected_error', message: safeMessage(error, secrets) });
 }
 
-/** Error texts from the HTTP layer can quote request headers; never let a bearer token through. */
-export function safeMessage(error: unknown): string {
+/** Error texts from the HTTP layer can quote request headers; never let a bearer token (or the given secrets) through. */
+export function safeMessage(error: unknown, secrets: string[] = []): string {
 	const message = error instanceof Error ? error.message : String(error);
-	return message.replace(/bearer\s+[^\s"',}]+/gi, 'Bearer ***');
+	return scrubText(message, secrets);
+}
+
+function isWebAddress(value: string): boolean {
+	try {
+		return ['http:', 'https:'].includes(new URL(value).protocol);
+	} catch {
+		return false;
+	}
 }
