@@ -3,6 +3,8 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 
 import { InputError } from '../helpers/inputError';
 import { chunk, parseTextList } from '../helpers/inputList';
+import { pause } from '../helpers/pause';
+import { withReadRetries } from '../helpers/readRetry';
 import type { TaskRecord } from '../helpers/taskRecord';
 import { taskOutput } from '../helpers/taskRecord';
 import { BATCH_SIZE } from '../helpers/videoBatch';
@@ -57,7 +59,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 	const client = await createVeoClient(this);
 	let records: Map<string, TaskRecord>;
 	try {
-		records = await fetchRecords(client, [...new Set(lookups.flatMap((lookup) => lookup.taskIds))]);
+		records = await fetchRecords(this, client, [...new Set(lookups.flatMap((lookup) => lookup.taskIds))]);
 	} catch (error) {
 		for (const lookup of lookups) results.fail(lookup.itemIndex, error);
 		return results.collect();
@@ -91,15 +93,21 @@ function readTaskIds(value: unknown): string[] {
 	return ids;
 }
 
-async function fetchRecords(client: VeoClient, ids: string[]): Promise<Map<string, TaskRecord>> {
+async function fetchRecords(ctx: IExecuteFunctions, client: VeoClient, ids: string[]): Promise<Map<string, TaskRecord>> {
 	const records = new Map<string, TaskRecord>();
+	const signal = ctx.getExecutionCancelSignal?.();
+	// A look-up is free and changes nothing: a passing failure is asked again a couple of times.
+	const read = async <T>(call: () => Promise<T>): Promise<T> => {
+		const answer = await withReadRetries(call, { pause: async (ms) => await pause(ms, signal) });
+		return answer.ok ? answer.value : await Promise.reject(answer.error);
+	};
 	if (ids.length === 1) {
-		const record = await client.retrieve(ids[0]);
+		const record = await read(async () => await client.retrieve(ids[0]));
 		if (record) records.set(ids[0], record);
 		return records;
 	}
 	for (const batch of chunk(ids, BATCH_SIZE)) {
-		for (const record of await client.retrieveBatch(batch)) records.set(String(record.id), record);
+		for (const record of await read(async () => await client.retrieveBatch(batch))) records.set(String(record.id), record);
 	}
 	return records;
 }

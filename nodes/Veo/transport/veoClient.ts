@@ -8,8 +8,7 @@ import type {
 } from 'n8n-workflow';
 
 import type { ApiFailure } from '../helpers/apiFailure';
-import { failureFromAnswer, scrubFailure, scrubText } from '../helpers/apiFailure';
-import { requireUrl } from '../helpers/requestBody';
+import { failureFromAnswer, retryAfterMs, scrubFailure, scrubText } from '../helpers/apiFailure';
 import type { VeoCreateBody } from '../helpers/requestBody';
 import { settle } from '../helpers/settle';
 import type { TaskRecord } from '../helpers/taskRecord';
@@ -136,10 +135,13 @@ export async function createVeoClient(ctx: IExecuteFunctions): Promise<VeoClient
 		},
 
 		async downloadVideo(url, fileName) {
+			if (!isWebAddress(url)) {
+				throw new VeoRequestError({ code: 'invalid_video_url', message: 'The service gave a video address that is not an http(s) address' });
+			}
 			const response = (await send(ctx, secrets, () =>
 				ctx.helpers.httpRequest({
 					method: 'GET',
-					url: requireUrl(url, 'Video URL'),
+					url,
 					encoding: 'stream',
 					returnFullResponse: true,
 					ignoreHttpStatusErrors: true,
@@ -148,16 +150,17 @@ export async function createVeoClient(ctx: IExecuteFunctions): Promise<VeoClient
 				}),
 			)) as IN8nHttpFullResponse;
 			const stream = response.body as NodeJS.ReadableStream & { destroy?: () => void };
-			const contentType = String(response.headers['content-type'] ?? '');
-			if (response.statusCode !== 200 || contentType.startsWith('text/html')) {
+			const contentType = String(response.headers['content-type'] ?? '').toLowerCase();
+			if (response.statusCode !== 200 || isNotAVideo(contentType)) {
 				stream.destroy?.();
 				throw new VeoRequestError({
 					status: response.statusCode,
 					code: 'download_failed',
 					message:
 						response.statusCode === 200
-							? 'The video address answered with a web page instead of a video'
+							? `The video address answered with ${contentType.startsWith('text/html') ? 'a web page' : `'${contentType}'`} instead of a video`
 							: `The video address answered HTTP ${response.statusCode}`,
+					retryAfterMs: retryAfterMs(response.headers['retry-after']),
 				});
 			}
 			const stored = await settle(
@@ -190,6 +193,14 @@ function toVeoRequestError(error: unknown, secrets: string[]): Error {
 export function safeMessage(error: unknown, secrets: string[] = []): string {
 	const message = error instanceof Error ? error.message : String(error);
 	return scrubText(message, secrets);
+}
+
+/**
+ * An error page or message served with status 200 (a CDN's HTML page, a JSON or XML error) must not
+ * be stored as the mp4. Unusual binary types (octet-stream and the like) are let through.
+ */
+function isNotAVideo(contentType: string): boolean {
+	return /^(text\/|application\/(json|xml|problem\+json|xhtml\+xml))/.test(contentType);
 }
 
 function isWebAddress(value: string): boolean {
