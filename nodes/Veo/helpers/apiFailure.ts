@@ -100,6 +100,9 @@ export function explainFailure(failure: ApiFailure): string {
 	}
 	if (status === 404) return `Ace Data Cloud answered "not found": ${message}`;
 	if (status === 429) return 'Ace Data Cloud is limiting requests: too many at once for this token';
+	if (code === 'invalid_answer') {
+		return 'Ace Data Cloud sent an answer the node cannot read: the service may be busy, or the Base URL in the credential may point at another server';
+	}
 	if (status >= 300 && status < 400) {
 		return 'Ace Data Cloud answered with a redirect: check the Base URL in the credential';
 	}

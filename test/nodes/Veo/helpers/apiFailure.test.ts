@@ -79,6 +79,7 @@ describe('explainFailure: what happened and what to do', () => {
 		[{ status: 504, code: 'timeout', message: 'slow' }, /timed out \(HTTP 504\): slow/],
 		[{ status: 500, code: 'api_error', message: 'boom' }, /failed \(HTTP 500\): boom/],
 		[{ code: 'ECONNRESET', message: 'socket hang up' }, /Could not reach Ace Data Cloud: socket hang up/],
+		[{ status: 200, code: 'invalid_answer', message: 'not JSON' }, /an answer the node cannot read: the service may be busy, or the Base URL/],
 	])('%o', (failure, words) => {
 		expect(explainFailure(failure)).toMatch(words);
 	});
