@@ -9,7 +9,7 @@ import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
 import type { Fault } from './emulator/types';
 import type { RunNodeResult } from './helpers/runNode';
-import { TOKEN, runVeo, useEmulator } from './nodes/Veo/fixture';
+import { TOKEN, everyString, runVeo, useEmulator } from './nodes/Veo/fixture';
 import type { RunVeoOptions } from './nodes/Veo/fixture';
 
 /**
@@ -20,26 +20,15 @@ import type { RunVeoOptions } from './nodes/Veo/fixture';
 
 const ROOT = join(__dirname, '..');
 
-/** Every log line n8n's engine writes during these runs, with its metadata. */
+/**
+ * Every log line n8n's engine writes during these runs, with its metadata (the fixture checks each
+ * run's lines too; this keeps them all for the battery's final look).
+ */
 const logs: string[] = [];
 const capture = (level: string) => (message: string, metadata?: unknown) => {
 	logs.push(`${level} ${message} ${everyString(metadata).join(' ')}`);
 };
 LoggerProxy.init({ error: capture('error'), warn: capture('warn'), info: capture('info'), debug: capture('debug') });
-
-/**
- * Every string reachable from a value, own non-enumerable properties included (an Error's message,
- * stack and cause are not enumerable), so that nothing an error carries escapes the search.
- */
-function everyString(value: unknown, seen = new WeakSet<object>()): string[] {
-	if (typeof value === 'string') return [value];
-	if (typeof value === 'number' || typeof value === 'boolean') return [String(value)];
-	if (!value || typeof value !== 'object' || seen.has(value)) return [];
-	seen.add(value);
-	if (Buffer.isBuffer(value)) return [value.toString('latin1')];
-	const keys = value instanceof Error ? [...new Set([...Object.getOwnPropertyNames(value), 'cause', 'stack'])] : Object.keys(value);
-	return keys.flatMap((key) => [key, ...everyString((value as Record<string, unknown>)[key], seen)]);
-}
 
 /** A tiny HTTP server for the cases the emulator cannot play; it records what reached it. */
 interface TinyServer {

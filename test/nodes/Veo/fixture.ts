@@ -1,3 +1,4 @@
+import { LoggerProxy } from 'n8n-workflow';
 import type { IDataObject, INodeExecutionData, INodeParameters } from 'n8n-workflow';
 
 import { AceDataCloudApi } from '../../../credentials/AceDataCloudApi.credentials';
@@ -9,6 +10,13 @@ import { runNode } from '../../helpers/runNode';
 
 /** The token every test runs with; no output or error may ever contain it. */
 export const TOKEN = 'sk-test-7f3a9c2e41d04b8e';
+
+/** What n8n's engine logs during the engine tests of a file (message and metadata), searched for the token. */
+const logLines: string[] = [];
+const capture = (level: string) => (message: string, metadata?: unknown) => {
+	logLines.push(`${level} ${message} ${everyString(metadata).join(' ')}`);
+};
+LoggerProxy.init({ error: capture('error'), warn: capture('warn'), info: capture('info'), debug: capture('debug') });
 
 /** Fast enough for tests: a task finishes 0.5 s after it is created, before the first 1 s poll. */
 export const QUICK: VeoEmulatorOptions = { token: TOKEN, pendingMs: 150, runningMs: 350, videoSize: 96 * 1024 };
@@ -40,6 +48,7 @@ export async function runVeo(
 	parameters: INodeParameters,
 	options: RunVeoOptions = {},
 ): Promise<RunNodeResult> {
+	const logged = logLines.length;
 	const result = await runNode({
 		nodeType: new Veo(),
 		parameters,
@@ -54,18 +63,28 @@ export async function runVeo(
 		},
 	});
 	expectNoSecret(result);
+	expect(logLines.slice(logged).filter((line) => line.includes(TOKEN))).toEqual([]);
 	return result;
 }
 
+/** Every output item and everything the error carries (message, description, cause, context, response...). */
 export function expectNoSecret(result: RunNodeResult): void {
-	const error = result.error as (Error & { description?: string; cause?: unknown }) | undefined;
-	const seen = [
-		JSON.stringify(result.items),
-		error ? JSON.stringify(error, Object.getOwnPropertyNames(error)) : '',
-		error?.description ?? '',
-		error?.cause ? JSON.stringify(error.cause, Object.getOwnPropertyNames(error.cause)) : '',
-	].join('\n');
-	expect(seen).not.toContain(TOKEN);
+	const leaks = everyString([result.items, result.error]).filter((text) => text.includes(TOKEN));
+	expect(leaks).toEqual([]);
+}
+
+/**
+ * Every string reachable from a value, own non-enumerable properties included (an Error's message,
+ * stack and cause are not enumerable), so that nothing an error carries escapes a search.
+ */
+export function everyString(value: unknown, seen = new WeakSet<object>()): string[] {
+	if (typeof value === 'string') return [value];
+	if (typeof value === 'number' || typeof value === 'boolean') return [String(value)];
+	if (!value || typeof value !== 'object' || seen.has(value)) return [];
+	seen.add(value);
+	if (Buffer.isBuffer(value)) return [value.toString('latin1')];
+	const keys = value instanceof Error ? [...new Set([...Object.getOwnPropertyNames(value), 'cause', 'stack'])] : Object.keys(value);
+	return keys.flatMap((key) => [key, ...everyString((value as Record<string, unknown>)[key], seen)]);
 }
 
 export const json = (items: INodeExecutionData[]) => items.map((item) => item.json);
