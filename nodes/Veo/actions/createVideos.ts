@@ -104,7 +104,7 @@ function planItem(ctx: IExecuteFunctions, itemIndex: number, input: CreateInput)
 	const maxWait = seconds(options.maxWait, 900, 'Max Wait (Seconds)');
 	const maxConcurrent = seconds(options.maxConcurrent, 0, 'Max Videos in Progress');
 	if (pollInterval < 1) {
-		throw new InputError('Poll Interval (Seconds)', 'The poll interval must be at least 1 second');
+		throw new InputError('Poll Interval (Seconds)', "The 'Poll Interval (Seconds)' option must be at least 1 second");
 	}
 	if (wait && maxWait < pollInterval) {
 		throw new InputError(
@@ -188,22 +188,19 @@ function timeoutError(ctx: IExecuteFunctions, plan: ItemPlan, taskId: string, st
 	);
 }
 
-function notSubmittedError(ctx: IExecuteFunctions, plan: ItemPlan, refusal?: ApiFailure): NodeOperationError {
-	return new NodeOperationError(
-		ctx.getNode(),
-		`Ace Data Cloud kept refusing new videos (too many requests) for ${plan.maxWaitMs / 1000} seconds [item ${plan.key}]`,
-		{
-			itemIndex: plan.key,
-			description: `Nothing was created or charged for this item. Other work on the same token may be using its slots; run it again later, or raise Max Wait.${refusal?.traceId ? ` Last trace id: ${refusal.traceId}.` : ''}`,
-		},
-	);
+function notSubmittedError(ctx: IExecuteFunctions, plan: ItemPlan, refusal?: ApiFailure): NodeApiError {
+	const failure = refusal ?? { status: 429, code: 'too_many_requests', message: 'too many requests' };
+	return serviceError(ctx, failure, {
+		message: `Ace Data Cloud kept refusing new videos (too many requests) for ${plan.maxWaitMs / 1000} seconds [item ${plan.key}]`,
+		description: `Nothing was created or charged for this item. Other work on the same token may be using its slots; run it again later, or raise Max Wait. ${failureDetails(failure)}`,
+		itemIndex: plan.key,
+	});
 }
 
 function mayExistError(ctx: IExecuteFunctions, plan: ItemPlan, failure: ApiFailure): NodeApiError {
 	return serviceError(ctx, failure, {
 		message: `The video request may or may not have reached Ace Data Cloud (${failure.message}) [item ${plan.key}]`,
-		description:
-			'To avoid paying twice, the node did not submit it again. Look for a task created just now with this prompt (Get Task, or your Ace Data Cloud console) before running this item again.',
+		description: `To avoid paying twice, the node did not submit it again. Look for a task created just now with this prompt (Get Task, or your Ace Data Cloud console) before running this item again. ${failureDetails(failure)}`,
 		itemIndex: plan.key,
 	});
 }

@@ -20,7 +20,7 @@ const CLOCK_SLACK_S = 120;
 const RECHECK_AFTER_MS = 2000;
 
 /** The shortest time any single request is given, whatever the remaining wait. */
-const MIN_REQUEST_TIMEOUT_MS = 5000;
+const MIN_REQUEST_TIMEOUT_MS = 1000;
 
 /** The service asks clients to poll no more than once a second. */
 const MIN_POLL_GAP_MS = 1000;

@@ -24,6 +24,24 @@ describe('faults while creating videos', () => {
 			expect(json(result.items)[0]).toMatchObject({ state: 'succeeded' });
 		});
 
+		it('gives up after Max Wait of 429s with the service code, message and trace id, having created nothing', async () => {
+			emulator().inject({
+				path: '/veo/videos',
+				kind: 'status',
+				status: 429,
+				count: 100,
+				body: { error: { code: 'too_many_requests', message: 'concurrency limit reached' }, trace_id: 'trace-429' },
+			});
+			const result = await runVeo(emulator(), make({ maxWait: 2 }));
+			expect(emulator().creates()).toHaveLength(0);
+			expect(result.error).toBeInstanceOf(NodeApiError);
+			expect(result.error?.message).toMatch(/kept refusing new videos \(too many requests\) for 2 seconds \[item 0\]/);
+			expect((result.error as NodeApiError).description).toMatch(
+				/Nothing was created or charged.*HTTP 429 · code: too_many_requests · message: concurrency limit reached · trace id: trace-429/,
+			);
+			expect(result.durationMs).toBeLessThan(4000);
+		});
+
 		it('adopts the task when the service created it and then dropped the connection: one task, no second charge', async () => {
 			emulator().inject({ path: '/veo/videos', kind: 'drop-after-create' });
 			const result = await runVeo(emulator(), make());
@@ -123,7 +141,8 @@ describe('faults while creating videos', () => {
 			emulator().inject({ path: '/veo/tasks', kind: 'delay', delayMs: 30_000, count: 5 });
 			const result = await runVeo(emulator(), make({ maxWait: 3 }));
 			expect(result.error?.message).toMatch(/did not finish within 3 seconds/);
-			expect(result.durationMs).toBeLessThan(10_000);
+			// Max Wait, plus at most the one-second floor any single request is given
+			expect(result.durationMs).toBeLessThan(5000);
 		});
 
 		it('fails the item of a task reported succeeded without a video URL', async () => {
