@@ -117,3 +117,9 @@ export function failureDetails(failure: ApiFailure): string {
 	if (failure.traceId) parts.push(`trace id: ${failure.traceId}`);
 	return parts.join(' · ');
 }
+
+/** The service failure a transport error carries, if it is one. */
+export function failureOf(error: unknown): ApiFailure | undefined {
+	const failure = (error as { failure?: ApiFailure } | undefined)?.failure;
+	return failure && typeof failure === 'object' && typeof failure.code === 'string' ? failure : undefined;
+}

@@ -1,5 +1,5 @@
 import type { ApiFailure } from './apiFailure';
-import { isTransient } from './apiFailure';
+import { failureOf, isTransient } from './apiFailure';
 import { backoffMs } from './backoff';
 import type { Settled } from './settle';
 import { settle } from './settle';
@@ -53,10 +53,4 @@ export async function withReadRetries<T>(
 		const paused = await settle(async () => await options.pause(delay));
 		if (!paused.ok) return { ...paused, attempts: attempt };
 	}
-}
-
-/** The service failure a transport error carries, if it is one. */
-export function failureOf(error: unknown): ApiFailure | undefined {
-	const failure = (error as { failure?: ApiFailure } | undefined)?.failure;
-	return failure && typeof failure === 'object' && typeof failure.code === 'string' ? failure : undefined;
 }

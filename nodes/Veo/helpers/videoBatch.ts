@@ -1,7 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import type { ApiFailure } from './apiFailure';
-import { isTransient } from './apiFailure';
+import { failureOf, isTransient } from './apiFailure';
 import { chunk } from './inputList';
 import type { VeoCreateBody } from './requestBody';
 import { settle } from './settle';
@@ -106,7 +106,7 @@ export async function runVideoBatch(
 		}
 		const failure = answer.ok
 			? { status: 200, code: 'missing_task_id', message: 'The service accepted the request but gave no task ID' }
-			: failureOf(answer.error);
+			: failureOrRethrow(answer.error);
 		if (failure.status === 429) return { kind: 'refused', failure };
 		if (!isAmbiguous(failure)) return { kind: 'failed', failure, mayExist: false };
 
@@ -170,7 +170,7 @@ export async function runVideoBatch(
 		for (const batch of chunk(ids, BATCH_SIZE)) {
 			const answer = await settle(async () => await deps.query(batch, requestTimeout(soonestDeadline())));
 			if (!answer.ok) {
-				const failure = failureOf(answer.error);
+				const failure = failureOrRethrow(answer.error);
 				if (isTransient(failure)) continue;
 				for (const id of batch) {
 					const task = running.get(id);
@@ -236,8 +236,9 @@ export async function runVideoBatch(
 	return outcomes;
 }
 
-function failureOf(error: unknown): ApiFailure {
-	const failure = (error as { failure?: ApiFailure } | undefined)?.failure;
+/** The service failure behind an error; anything else is a bug or a cancel, and ends the batch. */
+function failureOrRethrow(error: unknown): ApiFailure {
+	const failure = failureOf(error);
 	if (failure) return failure;
 	throw error;
 }

@@ -1,8 +1,8 @@
 import type { ApiFailure } from '../../../../nodes/Veo/helpers/apiFailure';
+import { failureOf } from '../../../../nodes/Veo/helpers/apiFailure';
 import {
 	READ_ATTEMPTS,
 	READ_RETRY_MAX_MS,
-	failureOf,
 	readRetryDelayMs,
 	withReadRetries,
 } from '../../../../nodes/Veo/helpers/readRetry';
