@@ -16,7 +16,8 @@ const os = require('node:os');
 const path = require('node:path');
 const { ROOT, log, run, rmrf } = require('../../scripts/lib/util');
 const { ensureN8n, installCommunityPackage, cacheRoot } = require('../../scripts/lib/n8n-install');
-const { N8nInstance } = require('../../scripts/lib/n8n-instance');
+const { spawn } = require('node:child_process');
+const { N8nInstance, freePort } = require('../../scripts/lib/n8n-instance');
 const { buildEmulator } = require('../../scripts/lib/emulator');
 const { packPackage } = require('../../scripts/lib/pack');
 
@@ -40,6 +41,45 @@ const EXAMPLE_IDS = {
 	hd: 'veoExample05Hd10',
 	agent: 'veoExample06Agen',
 };
+
+const TOOL_WF_ID = 'veoE2eToolExec01';
+const TOOL_ARGS = { prompt: 'A red fox trotting through fresh snow, low angle', aspectRatio: '9:16' };
+
+/**
+ * The Veo tool node of examples/06-ai-agent-tool.json, unchanged, driven by n8n's own Tool Executor
+ * node (what the editor uses to run one tool node alone) with the arguments an agent would give.
+ */
+function toolExecutorWorkflow(major) {
+	const example = JSON.parse(fs.readFileSync(path.join(ROOT, 'examples', '06-ai-agent-tool.json'), 'utf8'));
+	const tool = example.nodes.find((n) => n.type === TOOL_TYPE);
+	return {
+		id: TOOL_WF_ID,
+		name: 'e2e: the Veo tool of example 6, run by the Tool Executor',
+		active: false,
+		settings: { executionOrder: 'v1' },
+		nodes: [
+			{ id: 'f0000000-0000-4000-8000-000000000001', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
+			{
+				id: 'f0000000-0000-4000-8000-000000000002',
+				name: 'Tool Executor',
+				type: '@n8n/n8n-nodes-langchain.toolExecutor',
+				typeVersion: 1,
+				position: [300, 0],
+				// 1.x passes the whole query to the tool; 2.x looks the arguments up by the tool's node name.
+				// (the tool is named after the node, spaces turned into underscores).
+				parameters: {
+					query: JSON.stringify(major >= 2 ? { [tool.name.replace(/\s/g, '_')]: TOOL_ARGS } : TOOL_ARGS),
+					toolName: '',
+				},
+			},
+			tool,
+		],
+		connections: {
+			Start: { main: [[{ node: 'Tool Executor', type: 'main', index: 0 }]] },
+			[tool.name]: { ai_tool: [[{ node: 'Tool Executor', type: 'ai_tool', index: 0 }]] },
+		},
+	};
+}
 
 // ----- a tiny test runner -----
 
@@ -143,6 +183,83 @@ function checkBearer(reqs, token = TOKEN) {
 	}
 }
 
+/** Runs scripts/start.js as `npm start` does, uses it like the editor would, then presses Ctrl-C. */
+async function checkNpmStart(major, install, work) {
+	const home = path.join(work, 'start-home');
+	const port = await freePort();
+	const child = spawn(process.execPath, [path.join(ROOT, 'scripts', 'start.js'), `--n8n=${major}`, `--port=${port}`], {
+		cwd: ROOT,
+		env: {
+			...process.env,
+			VEO_START_HOME: home,
+			VEO_EMULATOR_PORT: String(await freePort()),
+			ACEDATA_API_TOKEN: 'e2e-real-service-token-never-used',
+		},
+		stdio: ['ignore', 'pipe', 'pipe'],
+	});
+	let output = '';
+	child.stdout.on('data', (d) => (output += d));
+	child.stderr.on('data', (d) => (output += d));
+	const exited = new Promise((resolve) => child.on('exit', (code, signal) => resolve(code ?? signal)));
+	const ui = new N8nInstance(install, home);
+	ui.baseUrl = `http://127.0.0.1:${port}`;
+	const fail = (what) => new Error(`${what}\n--- npm start output ---\n${output.slice(-3000)}\n${ui.logTail(25)}`);
+	try {
+		const deadline = Date.now() + 240000;
+		while (!output.includes('is running')) {
+			if (child.exitCode !== null) throw fail(`npm start exited (${child.exitCode}) before n8n was up`);
+			if (Date.now() > deadline) throw fail('npm start did not get n8n up within 240 s');
+			await new Promise((r) => setTimeout(r, 500));
+		}
+		assert.match(output, new RegExp(`http://127\\.0\\.0\\.1:${port}`), 'prints the URL');
+		assert.match(output, /owner@example\.com {2}\/ {2}VeoLocal-2026/, 'prints the login');
+		await ui.ensureOwner({ email: 'owner@example.com', password: 'VeoLocal-2026' });
+
+		const creds = await ui.rest('GET', '/rest/credentials');
+		assert.equal(creds.status, 200);
+		const credNames = creds.body.data.map((c) => c.name).sort();
+		assert.deepEqual(credNames, ['Ace Data Cloud (real service)', 'Veo (local emulator)']);
+		const wfs = await ui.rest('GET', '/rest/workflows');
+		assert.equal(wfs.status, 200);
+		const ids = wfs.body.data.map((w) => w.id);
+		for (const id of Object.values(EXAMPLE_IDS)) assert.ok(ids.includes(id), `example ${id} imported`);
+
+		// What the editor's "Execute workflow" button sends.
+		const wf = (await ui.rest('GET', `/rest/workflows/${EXAMPLE_IDS.text}`)).body.data;
+		const trigger = wf.nodes.find((n) => n.type === 'n8n-nodes-base.manualTrigger');
+		const started = await ui.rest('POST', `/rest/workflows/${wf.id}/run`, { workflowData: wf, triggerToStartFrom: { name: trigger.name } });
+		assert.equal(started.status, 200, JSON.stringify(started.body));
+		const executionId = started.body.data.executionId;
+		let execution;
+		for (let i = 0; i < 90 && !['success', 'error', 'crashed', 'canceled'].includes(execution?.status); i++) {
+			await new Promise((r) => setTimeout(r, 1000));
+			execution = (await ui.rest('GET', `/rest/executions/${executionId}`)).body.data;
+		}
+		assert.equal(execution?.status, 'success', `execution ${executionId}: ${JSON.stringify(execution)?.slice(0, 600)}`);
+		const binaryId = /"(filesystem(?:-v2)?:[^"]+)"/.exec(execution.data)?.[1];
+		assert.ok(binaryId, 'the execution holds a stored video');
+		const res = await fetch(`${ui.baseUrl}/rest/binary-data?id=${encodeURIComponent(binaryId)}&action=view&mimeType=video%2Fmp4`, {
+			headers: { cookie: ui.cookie, 'browser-id': ui.browserId },
+		});
+		assert.equal(res.status, 200);
+		assert.match(res.headers.get('content-type') || '', /^video\/mp4/);
+		const bytes = Buffer.from(await res.arrayBuffer());
+		const sample = fs.readFileSync(path.join(ROOT, 'scripts', 'assets', 'sample-video.mp4'));
+		assert.ok(bytes.equals(sample), `the editor gets the playable sample mp4 (${bytes.length} vs ${sample.length} bytes)`);
+	} finally {
+		if (child.exitCode === null) child.kill('SIGINT');
+	}
+	const code = await Promise.race([exited, new Promise((r) => setTimeout(() => r('timeout'), 40000))]);
+	if (code === 'timeout') {
+		child.kill('SIGKILL');
+		throw fail('npm start did not stop within 40 s of Ctrl-C');
+	}
+	assert.equal(code, 0, `npm start exit code after Ctrl-C\n${output.slice(-1500)}`);
+	assert.match(output, /stopped\./);
+	const probe = await fetch(`http://127.0.0.1:${port}/healthz`).then(() => 'up', () => 'down');
+	assert.equal(probe, 'down', 'n8n is gone after Ctrl-C');
+}
+
 // ----- the suite for one n8n version -----
 
 async function suite(major, tarball, VeoEmulator, timings) {
@@ -185,9 +302,10 @@ async function suite(major, tarball, VeoEmulator, timings) {
 			for (const dir of [path.join(ROOT, 'examples'), path.join(__dirname, 'workflows')]) {
 				for (const f of fs.readdirSync(dir).filter((n) => n.endsWith('.json'))) fs.copyFileSync(path.join(dir, f), path.join(wfDir, f));
 			}
+			fs.writeFileSync(path.join(wfDir, 'tool-executor.json'), JSON.stringify(toolExecutorWorkflow(major)));
 			await instance.importWorkflows(wfDir);
 			const list = instance.expectOk(await instance.cli(['list:workflow']), 'list:workflow');
-			for (const id of [...Object.values(EXAMPLE_IDS), 'veoE2eErrorStop1', 'veoE2eErrorCont1']) {
+			for (const id of [...Object.values(EXAMPLE_IDS), 'veoE2eErrorStop1', 'veoE2eErrorCont1', TOOL_WF_ID]) {
 				assert.match(list.stdout, new RegExp(`^${id}\\|`, 'm'), `workflow ${id} is listed after import`);
 			}
 			const exported = instance.expectOk(
@@ -314,6 +432,24 @@ async function suite(major, tarball, VeoEmulator, timings) {
 			checkBearer(seen.all);
 		});
 
+		await test(`${label} example 6's Veo tool node, called with AI-style arguments (Tool Executor, no model)`, async () => {
+			const mark = emu.requests.length;
+			const runJson = executeOk(await instance.execute(TOOL_WF_ID), TOOL_WF_ID);
+			const [out] = itemsOf(runJson, 'Tool Executor');
+			const seen = since(emu, mark);
+			assert.equal(seen.creates.length, 1, `the tool made one video; output: ${JSON.stringify(out).slice(0, 400)}`);
+			const body = seen.creates[0].body;
+			assert.equal(body.action, 'text2video');
+			assert.equal(body.prompt, TOOL_ARGS.prompt, 'prompt from $fromAI');
+			assert.equal(body.aspect_ratio, TOOL_ARGS.aspectRatio, 'aspect ratio from $fromAI');
+			assert.equal(body.model, 'veo31-fast');
+			const text = JSON.stringify(out.json);
+			assert.ok(text.includes(seen.creates[0].taskId), `the tool result names the task: ${text.slice(0, 400)}`);
+			assert.ok(text.includes('succeeded'), 'the tool result says succeeded');
+			assert.ok(text.includes(emu.videoUrl(seen.creates[0].taskId)), 'the tool result has the video URL');
+			checkBearer(seen.all);
+		});
+
 		await test(`${label} a rejected video fails the workflow (exit 1, error reported)`, async () => {
 			const mark = emu.requests.length;
 			const result = await instance.execute('veoE2eErrorStop1');
@@ -345,7 +481,7 @@ async function suite(major, tarball, VeoEmulator, timings) {
 			assert.equal(seen.creates.length, 2);
 		});
 
-		await test(`${label} n8n start: node and credential types registered, credential test good and bad`, async () => {
+		await test(`${label} n8n start: node and credential types registered, example node versions known, credential test good and bad`, async () => {
 			await instance.start();
 			await instance.ensureOwner({ email: 'e2e@example.com', password: 'E2e-Passw0rd!' });
 			const nodes = await instance.rest('GET', '/types/nodes.json');
@@ -363,6 +499,23 @@ async function suite(major, tarball, VeoEmulator, timings) {
 			assert.equal(creds.status, 200);
 			const credList = Array.isArray(creds.body) ? creds.body : creds.body.data;
 			assert.ok(credList.find((c) => c.name === 'aceDataCloudApi'), 'aceDataCloudApi is registered');
+
+			// Every node of every example exists in this n8n with that type version (so the editor opens it).
+			const known = new Map();
+			for (const n of list) {
+				const versions = Array.isArray(n.version) ? n.version : [n.version];
+				known.set(n.name, new Set([...(known.get(n.name) || []), ...versions]));
+			}
+			for (const f of fs.readdirSync(path.join(ROOT, 'examples')).filter((n) => n.endsWith('.json'))) {
+				const example = JSON.parse(fs.readFileSync(path.join(ROOT, 'examples', f), 'utf8'));
+				for (const node of example.nodes) {
+					assert.ok(known.has(node.type), `${f}: node type ${node.type} is not known to this n8n`);
+					assert.ok(
+						known.get(node.type).has(node.typeVersion),
+						`${f}: ${node.type} has no version ${node.typeVersion} here (has ${[...known.get(node.type)].join(', ')})`,
+					);
+				}
+			}
 
 			const wf = await instance.rest('GET', `/rest/workflows/${EXAMPLE_IDS.agent}`);
 			assert.equal(wf.status, 200, `agent example readable: ${JSON.stringify(wf.body).slice(0, 300)}`);
@@ -391,6 +544,11 @@ async function suite(major, tarball, VeoEmulator, timings) {
 				assert.equal(r.headers.authorization, `Bearer ${BAD_TOKEN}`);
 				assert.equal(r.status, 401);
 			}
+		});
+
+		await test(`${label} npm start: owner, credentials, examples; example 1 run as the editor runs it; Ctrl-C stops`, async () => {
+			await instance.stop();
+			await checkNpmStart(major, install, work);
 		});
 	} finally {
 		await instance.stop();
