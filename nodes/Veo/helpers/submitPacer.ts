@@ -4,15 +4,19 @@
  * from its 429 answers (a 429 creates nothing, so probing is free):
  *
  * - a refusal while we were not yet pacing submissions is taken as the rate limit: ask again after
- *   a short, growing step, and once a submit is accepted keep that spacing for the following ones;
+ *   a short, growing step; once a submit is accepted, that spacing is known to work, and the next
+ *   submits try halfway between it and the longest spacing refused, until the two are close;
  * - a refusal although the learned spacing was respected (or after waiting longer than any rate
  *   limit plausibly needs) is the concurrency limit: hold further submits until a task finishes.
  *
  * Pure: the caller tells it the time and what happened.
  */
 export class SubmitPacer {
-	/** Learned minimum spacing between accepted submits (0 = none seen yet). */
+	/** The shortest spacing between submits known to be accepted (0 = no rate limit seen yet). */
 	private gapMs = 0;
+
+	/** The longest spacing known to be refused for the rate. */
+	private tooShortMs = 0;
 
 	private learnedCap = Infinity;
 
@@ -39,14 +43,20 @@ export class SubmitPacer {
 	/** Earliest time to try the next submit; Infinity while we must wait for a task to finish. */
 	nextAttemptAt(inFlight: number): number {
 		if (inFlight >= this.cap) return Infinity;
-		return Math.max(this.lastAcceptAt + this.gapMs, this.retryAt);
+		return Math.max(this.lastAcceptAt + this.trialSpacing(), this.retryAt);
+	}
+
+	/** The spacing to try next: the known-good one, or halfway down towards the known-bad one. */
+	private trialSpacing(): number {
+		const uncertainty = this.gapMs - this.tooShortMs;
+		if (this.gapMs === 0 || uncertainty <= Math.max(RESOLUTION_MS, this.gapMs * RESOLUTION_SHARE)) return this.gapMs;
+		return this.tooShortMs + uncertainty / 2;
 	}
 
 	accepted(now: number): void {
-		if (this.rateRefusals > 0) {
-			const spacing = now - this.lastAcceptAt;
-			if (spacing <= MAX_RATE_GAP_MS) this.gapMs = Math.max(this.gapMs, spacing);
-		}
+		const spacing = now - this.lastAcceptAt;
+		const learning = this.rateRefusals > 0 || this.gapMs > 0;
+		if (learning && spacing <= MAX_RATE_GAP_MS && (this.gapMs === 0 || spacing < this.gapMs)) this.gapMs = spacing;
 		this.rateRefusals = 0;
 		this.lastAcceptAt = now;
 	}
@@ -63,7 +73,10 @@ export class SubmitPacer {
 			return;
 		}
 		this.rateRefusals++;
-		const step = FIRST_STEP_MS * STEP_GROWTH ** (this.rateRefusals - 1);
+		const spacing = now - this.lastAcceptAt;
+		if (spacing > this.tooShortMs && (this.gapMs === 0 || spacing < this.gapMs)) this.tooShortMs = spacing;
+		// Until one spacing is known to work, grow the pause; after that, bisection sets the next try.
+		const step = this.gapMs === 0 ? FIRST_STEP_MS * STEP_GROWTH ** (this.rateRefusals - 1) : 0;
 		this.retryAt = now + Math.max(retryAfterMs ?? 0, step);
 	}
 
@@ -83,3 +96,6 @@ const STEP_GROWTH = 1.5;
 /** 250 ms growing by 1.5 six times adds up to about 5 s of asking. */
 const MAX_RATE_REFUSALS = 6;
 const PROBE_AFTER_MS = 30_000;
+/** Close enough: narrowing the spacing further is not worth another refusal. */
+const RESOLUTION_MS = 20;
+const RESOLUTION_SHARE = 0.05;
