@@ -36,10 +36,6 @@ export class SubmitPacer {
 		return Math.min(this.userCap, this.learnedCap);
 	}
 
-	get spacingMs(): number {
-		return this.gapMs;
-	}
-
 	/** Earliest time to try the next submit; Infinity while we must wait for a task to finish. */
 	nextAttemptAt(inFlight: number): number {
 		if (inFlight >= this.cap) return Infinity;
