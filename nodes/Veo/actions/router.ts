@@ -14,7 +14,14 @@ export type VeoOperation = keyof typeof operations;
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const operation = this.getNodeParameter('operation', 0) as string;
 	if (!(operation in operations)) {
-		throw new NodeOperationError(this.getNode(), `The operation "${operation}" is not supported`);
+		// n8n offers "Custom API Call" on nodes whose credential could sign any request.
+		const hint =
+			operation === '__CUSTOM_API_CALL__'
+				? 'For other Ace Data Cloud endpoints, use the HTTP Request node with the Ace Data Cloud API credential.'
+				: undefined;
+		throw new NodeOperationError(this.getNode(), `The operation "${operation}" is not supported by the Veo node`, {
+			description: hint,
+		});
 	}
 	return [await operations[operation as VeoOperation].execute.call(this)];
 }

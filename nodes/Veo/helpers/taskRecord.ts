@@ -101,7 +101,8 @@ export function taskOutput(record: TaskRecord, taskId = String(record.id ?? ''))
 		videoUrl: first?.video_url ?? null,
 		videos,
 		createdAt: epochToIso(record.created_at) ?? first?.created_at ?? null,
-		completedAt: first?.complete_at ?? epochToIso(record.finished_at) ?? null,
+		// The record's epoch times are unambiguous; the video's own date strings carry no time zone.
+		completedAt: epochToIso(record.finished_at) ?? first?.complete_at ?? null,
 		error,
 		raw: record,
 	};

@@ -43,10 +43,16 @@ describe('taskOutput: the record to the output item', () => {
 			videoUrl: 'https://cdn.example.com/t1.mp4',
 			videos: record.response?.data,
 			createdAt: '2025-07-25T09:19:18.500Z',
-			completedAt: '2025-07-25 16:10:28',
+			completedAt: '2025-07-25T09:21:40.000Z',
 			error: null,
 			raw: record,
 		});
+	});
+
+	it("falls back to the video's own dates when the record has no times", () => {
+		const output = taskOutput({ id: 't', response: { success: true, data: [{ ...video, complete_at: '2025-07-25 16:10:28', state: 'succeeded' }] } });
+		expect(output.createdAt).toBe('2025-07-25 16:07:43');
+		expect(output.completedAt).toBe('2025-07-25 16:10:28');
 	});
 
 	it('describes a submitted task from the submit answer alone', () => {
