@@ -29,6 +29,12 @@ export class SubmitPacer {
 
 	private lastRefusalAt = -Infinity;
 
+	/** Set after an ambiguous refusal: the next try uses the known-good spacing. */
+	private untrusted = false;
+
+	/** The most tasks we had in the making when a submit was still accepted: slots up to there are real. */
+	private mostInFlightAccepted = -1;
+
 	constructor(private readonly userCap = Infinity) {}
 
 	/** How many tasks may be in the making at once, as far as we know. */
@@ -44,16 +50,20 @@ export class SubmitPacer {
 
 	/** The spacing to try next: the known-good one, or halfway down towards the known-bad one. */
 	private trialSpacing(): number {
+		if (this.untrusted) return this.gapMs;
 		const uncertainty = this.gapMs - this.tooShortMs;
 		if (this.gapMs === 0 || uncertainty <= Math.max(RESOLUTION_MS, this.gapMs * RESOLUTION_SHARE)) return this.gapMs;
 		return this.tooShortMs + uncertainty / 2;
 	}
 
-	accepted(now: number): void {
+	/** A submit was accepted while `inFlight` of our tasks were in the making. */
+	accepted(now: number, inFlight = 0): void {
+		this.mostInFlightAccepted = Math.max(this.mostInFlightAccepted, inFlight);
 		const spacing = now - this.lastAcceptAt;
 		const learning = this.rateRefusals > 0 || this.gapMs > 0;
 		if (learning && spacing <= MAX_RATE_GAP_MS && (this.gapMs === 0 || spacing < this.gapMs)) this.gapMs = spacing;
 		this.rateRefusals = 0;
+		this.untrusted = false;
 		this.lastAcceptAt = now;
 	}
 
@@ -68,8 +78,16 @@ export class SubmitPacer {
 			if (retryAfterMs !== undefined) this.retryAt = now + retryAfterMs;
 			return;
 		}
-		this.rateRefusals++;
 		const spacing = now - this.lastAcceptAt;
+		if (this.gapMs > 0 && inFlight > this.mostInFlightAccepted) {
+			// Tried a shorter spacing with more tasks in the making than ever accepted: either limit
+			// could have refused. Learn nothing; the next try uses the known-good spacing, and a
+			// refusal then can only be the slots.
+			this.retryAt = Math.max(now, this.lastAcceptAt + this.gapMs, now + (retryAfterMs ?? 0));
+			this.untrusted = true;
+			return;
+		}
+		this.rateRefusals++;
 		if (spacing > this.tooShortMs && (this.gapMs === 0 || spacing < this.gapMs)) this.tooShortMs = spacing;
 		// Until one spacing is known to work, grow the pause; after that, bisection sets the next try.
 		const step = this.gapMs === 0 ? FIRST_STEP_MS * STEP_GROWTH ** (this.rateRefusals - 1) : 0;

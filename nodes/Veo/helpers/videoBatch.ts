@@ -146,7 +146,7 @@ export async function runVideoBatch(
 				outcomes.set(job.key, { kind: 'failed', failure: result.failure, mayExist: result.mayExist });
 				continue;
 			}
-			pacer.accepted(deps.now());
+			pacer.accepted(deps.now(), running.size);
 			known.add(result.taskId);
 			deps.onCreated?.(job.key, result.taskId);
 			const now = deps.now();

@@ -44,6 +44,21 @@ describe('SubmitPacer: learning the service limits from its 429 answers', () => 
 		expect(pacer.nextAttemptAt(2)).toBeLessThanOrEqual(6000);
 	});
 
+	it('learns nothing from a refusal that either limit could explain, and retries at the known-good spacing', () => {
+		const pacer = new SubmitPacer();
+		pacer.accepted(0, 0);
+		pacer.refused(1, 1);
+		pacer.accepted(300, 1);
+		// A shorter spacing is tried with 2 tasks in the making, more than ever accepted
+		const trial = pacer.nextAttemptAt(2);
+		expect(trial).toBeLessThan(600);
+		pacer.refused(trial, 2);
+		expect(pacer.nextAttemptAt(2)).toBe(600);
+		// refused again at the known-good spacing: that is the slots
+		pacer.refused(600, 2);
+		expect(pacer.cap).toBe(2);
+	});
+
 	it('concludes concurrency after refusals for longer than any rate limit needs', () => {
 		const pacer = new SubmitPacer();
 		pacer.accepted(0);
