@@ -76,6 +76,12 @@ export async function createVideos(
 		);
 		await downloads;
 		if (downloadError) results.abort(downloadError.error);
+		// Every task's last known state goes into the ledger first: the first failing item may end the run.
+		for (const outcome of outcomes.values()) {
+			if ('record' in outcome && outcome.record && outcome.taskId) {
+				results.taskState(outcome.taskId, taskOutput(outcome.record, outcome.taskId).state);
+			}
+		}
 		for (const plan of plans) report(this, results, plan, outcomes.get(plan.key));
 	});
 	if (!run.ok) results.abort(run.error);
@@ -158,7 +164,6 @@ function report(
 		'record' in outcome && outcome.record ? taskOutput(outcome.record, outcome.taskId) : undefined;
 	const taskId = 'taskId' in outcome ? outcome.taskId : undefined;
 	const state = output?.state ?? 'submitted';
-	if (taskId && output) results.taskState(taskId, state);
 	const task = taskId ? { taskId, state } : undefined;
 
 	switch (outcome.kind) {

@@ -49,6 +49,22 @@ describe('creating videos', () => {
 		expect(emulator().creates()).toHaveLength(1);
 	});
 
+	it('when one item fails the run, the error gives every other task its last known state', async () => {
+		emulator().failTask('bad');
+		emulator().neverFinish('slow');
+		const result = await runVeo(
+			emulator(),
+			{ ...textToVideo, options: { pollInterval: 1, maxWait: 2 } },
+			{ items: [{ prompt: 'bad' }, { prompt: 'slow' }, { prompt: 'fine' }] },
+		);
+		const [bad, slow, fine] = emulator().listTasks().map((task) => task.id);
+		const description = (result.error as NodeApiError).description;
+		expect(result.error?.message).toMatch(/failed/);
+		expect(description).toContain(`${bad} (item 0, failed)`);
+		expect(description).toContain(`${slow} (item 1, processing)`);
+		expect(description).toContain(`${fine} (item 2, succeeded)`);
+	});
+
 	it('fails the item of a failed task with the service error code and message', async () => {
 		emulator().failTask('forbidden', { code: 'CONTENT_REJECTED', message: 'The prompt was rejected by moderation' });
 		const result = await runVeo(emulator(), { operation: 'textToVideo', prompt: 'something forbidden', options: { pollInterval: 1 } });
