@@ -7,7 +7,7 @@ import { InputError } from '../helpers/inputError';
 import { pause } from '../helpers/pause';
 import type { CreateInput } from '../helpers/requestBody';
 import { buildCreateBody } from '../helpers/requestBody';
-import { settle } from '../helpers/settle';
+import { settle, settleSync } from '../helpers/settle';
 import type { TaskOutput } from '../helpers/taskRecord';
 import { submittedOutput, taskOutput } from '../helpers/taskRecord';
 import type { BatchJob, JobOutcome } from '../helpers/videoBatch';
@@ -138,14 +138,6 @@ function seconds(value: unknown, fallback: number, field: string): number {
 	const number = Number(value);
 	if (!Number.isFinite(number)) throw new InputError(field, `'${String(value)}' in '${field}' is not a number`);
 	return number;
-}
-
-function settleSync<T>(step: () => T): { ok: true; value: T } | { ok: false; error: unknown } {
-	try {
-		return { ok: true, value: step() };
-	} catch (error) {
-		return { ok: false, error };
-	}
 }
 
 /** Turns one item's outcome into its output item or its error. Downloads were already attached. */

@@ -9,15 +9,9 @@ import {
 	RETIRED_MODELS,
 	isGenerationModel,
 } from './models';
+import { isWebAddress } from './webAddress';
 
 export type CreateOperation = 'textToVideo' | 'imageToVideo' | 'ingredientsToVideo' | 'get1080p';
-
-export const CREATE_OPERATIONS: CreateOperation[] = [
-	'textToVideo',
-	'imageToVideo',
-	'ingredientsToVideo',
-	'get1080p',
-];
 
 /** What the user set in `options`; values come straight from n8n and may be of any type. */
 export interface GenerationOptions {
@@ -193,17 +187,11 @@ function oneOf<T extends string>(value: string, allowed: readonly T[], field: st
 
 /** Accepts only absolute web addresses; the service cannot fetch anything else. */
 export function requireUrl(value: string, field: string, protocols = ['http:', 'https:']): string {
-	let url: URL | undefined;
-	try {
-		url = new URL(value);
-	} catch {
-		url = undefined;
-	}
 	const kinds = protocols.map((protocol) => protocol.replace(':', '')).join(' or ');
-	if (!url || !['http:', 'https:'].includes(url.protocol)) {
+	if (!isWebAddress(value)) {
 		throw new InputError(field, `'${shown(value)}' in '${field}' is not a web address`, `Use a full ${kinds} URL, such as https://example.com/picture.png.`);
 	}
-	if (!protocols.includes(url.protocol)) {
+	if (!isWebAddress(value, protocols)) {
 		throw new InputError(field, `'${shown(value)}' in '${field}' must be an ${kinds} address`, `Use an ${kinds} URL.`);
 	}
 	return value;

@@ -12,3 +12,12 @@ export async function settle<T>(step: () => Promise<T>): Promise<Settled<T>> {
 		return { ok: false, error };
 	}
 }
+
+/** The same for a step that does not wait. */
+export function settleSync<T>(step: () => T): Settled<T> {
+	try {
+		return { ok: true, value: step() };
+	} catch (error) {
+		return { ok: false, error };
+	}
+}

@@ -11,6 +11,7 @@ import type { ApiFailure } from '../helpers/apiFailure';
 import { failureFromAnswer, retryAfterMs, scrubFailure, scrubText } from '../helpers/apiFailure';
 import type { VeoCreateBody } from '../helpers/requestBody';
 import { settle } from '../helpers/settle';
+import { isWebAddress } from '../helpers/webAddress';
 import type { TaskRecord } from '../helpers/taskRecord';
 
 export const CREDENTIAL_NAME = 'aceDataCloudApi';
@@ -203,10 +204,3 @@ function isNotAVideo(contentType: string): boolean {
 	return /^(text\/|application\/(json|xml|problem\+json|xhtml\+xml))/.test(contentType);
 }
 
-function isWebAddress(value: string): boolean {
-	try {
-		return ['http:', 'https:'].includes(new URL(value).protocol);
-	} catch {
-		return false;
-	}
-}
