@@ -1,11 +1,19 @@
 import { NodeConnectionTypes } from 'n8n-workflow';
-import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import type {
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeType,
+	INodeTypeDescription,
+	IWebhookFunctions,
+	IWebhookResponseData,
+} from 'n8n-workflow';
 
 import * as get1080p from './actions/get1080p.operation';
 import * as getTask from './actions/getTask.operation';
 import * as imageToVideo from './actions/imageToVideo.operation';
 import * as ingredientsToVideo from './actions/ingredientsToVideo.operation';
 import * as textToVideo from './actions/textToVideo.operation';
+import { resumeOnCallback, resumeWebhooks } from './actions/callbackResume';
 import { router } from './actions/router';
 
 export class Veo implements INodeType {
@@ -14,7 +22,10 @@ export class Veo implements INodeType {
 		name: 'veo',
 		icon: { light: 'file:../../icons/veo.svg', dark: 'file:../../icons/veo.dark.svg' },
 		group: ['transform'],
-		version: 1,
+		// Version 2 replaced the Wait for Completion switch with three ways to wait; version 1 workflows
+		// keep their switch and behave as before.
+		version: [1, 2],
+		defaultVersion: 2,
 		subtitle:
 			'={{ { textToVideo: "Text to Video", imageToVideo: "Image to Video", ingredientsToVideo: "Ingredients to Video", get1080p: "Get 1080p", getTask: "Get Task" }[$parameter["operation"]] }}',
 		description: 'Make videos with Google Veo through Ace Data Cloud',
@@ -23,6 +34,7 @@ export class Veo implements INodeType {
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'aceDataCloudApi', required: true }],
+		webhooks: resumeWebhooks,
 		properties: [
 			{
 				displayName: 'Operation',
@@ -73,5 +85,9 @@ export class Veo implements INodeType {
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return await router.call(this);
+	}
+
+	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+		return await resumeOnCallback.call(this);
 	}
 }

@@ -13,14 +13,20 @@ import { submittedOutput, taskOutput } from '../helpers/taskRecord';
 import type { BatchJob, JobOutcome } from '../helpers/videoBatch';
 import { runVideoBatch } from '../helpers/videoBatch';
 import { createVeoClient, VeoRequestError } from '../transport/veoClient';
-import { ItemResults, serviceError } from './itemResults';
+import type { AwaitedTask } from '../helpers/callbackLedger';
+import { callbackAddressOf, checkReachable, pauseForCallbacks } from './callbackWait';
+import { ItemResults, serviceError, taskFailedError } from './itemResults';
 import { attachVideo, readDownloadSettings } from './videoDownload';
+
+export type WaitMode = 'poll' | 'callback' | 'none';
 
 /** One item, checked and ready to submit. */
 interface ItemPlan extends BatchJob {
 	binaryPropertyName?: string;
 	pollIntervalMs: number;
 	maxConcurrent: number;
+	/** Submitted with this execution's resume address; the execution pauses until it reports. */
+	awaitsCallback: boolean;
 }
 
 /**
@@ -33,10 +39,13 @@ export async function createVideos(
 	readInput: (itemIndex: number) => CreateInput,
 ): Promise<INodeExecutionData[]> {
 	const results = new ItemResults(this, this.getInputData().length);
-	const plans = planItems(this, readInput, results);
+	const callbackUrl = readWaitMode(this, 0) === 'callback' ? callbackAddressOf(this) : undefined;
+	const plans = planItems(this, readInput, results, callbackUrl);
 	if (plans.length === 0) return results.collect();
 
 	const client = await createVeoClient(this);
+	if (callbackUrl) checkReachable(this, callbackUrl, client.baseUrl);
+	const awaited: AwaitedTask[] = [];
 	const signal = this.getExecutionCancelSignal?.();
 	const planOf = new Map(plans.map((plan) => [plan.key, plan]));
 	// Downloads run one at a time while the engine goes on waiting; a failed one is remembered, not
@@ -82,29 +91,64 @@ export async function createVideos(
 				results.taskState(outcome.taskId, taskOutput(outcome.record, outcome.taskId).state);
 			}
 		}
-		for (const plan of plans) report(this, results, plan, outcomes.get(plan.key));
+		for (const plan of plans) {
+			const outcome = outcomes.get(plan.key);
+			if (plan.awaitsCallback && outcome?.kind === 'submitted') {
+				awaited.push({ itemIndex: plan.key, taskId: outcome.taskId, binaryPropertyName: plan.binaryPropertyName });
+			} else {
+				report(this, results, plan, outcome);
+			}
+		}
 	});
 	if (!run.ok) results.abort(run.error);
-	return results.collect();
+	if (awaited.length === 0) return results.collect();
+	return await pauseForCallbacks(this, client, results, awaited, Math.max(...plans.map((plan) => plan.maxWaitMs)));
+}
+
+/**
+ * How this run waits: version 1's switch means poll or not; version 2 names the mode, one for the
+ * whole batch (a batch that pauses for some items and polls for others would gain nothing).
+ */
+export function readWaitMode(ctx: IExecuteFunctions, itemIndex: number): WaitMode {
+	if (ctx.getNode().typeVersion < 2) {
+		return (ctx.getNodeParameter('waitForCompletion', itemIndex, true) as boolean) ? 'poll' : 'none';
+	}
+	const mode = ctx.getNodeParameter('waitMode', 0, 'poll') as string;
+	if (mode === 'poll' || mode === 'callback' || mode === 'none') return mode;
+	throw new NodeOperationError(ctx.getNode(), `'${mode}' is not a way to wait for the video`, {
+		description: "Choose one of the options of 'Wait for Video'.",
+	});
 }
 
 function planItems(
 	ctx: IExecuteFunctions,
 	readInput: (itemIndex: number) => CreateInput,
 	results: ItemResults,
+	callbackUrl: string | undefined,
 ): ItemPlan[] {
 	const plans: ItemPlan[] = [];
 	for (let itemIndex = 0; itemIndex < ctx.getInputData().length; itemIndex++) {
-		const plan = settleSync(() => planItem(ctx, itemIndex, readInput(itemIndex)));
+		const plan = settleSync(() => planItem(ctx, itemIndex, readInput(itemIndex), callbackUrl));
 		if (plan.ok) plans.push(plan.value);
 		else results.fail(itemIndex, plan.error);
 	}
 	return plans;
 }
 
-function planItem(ctx: IExecuteFunctions, itemIndex: number, input: CreateInput): ItemPlan {
+function planItem(ctx: IExecuteFunctions, itemIndex: number, input: CreateInput, callbackUrl: string | undefined): ItemPlan {
 	const body = buildCreateBody(input);
-	const wait = ctx.getNodeParameter('waitForCompletion', itemIndex, true) as boolean;
+	if (callbackUrl) {
+		if (body.callback_url) {
+			throw new InputError(
+				'Callback URL',
+				"The 'Callback URL' option cannot be used while the node pauses until Ace Data Cloud calls back",
+				"Remove the Callback URL option, or choose another way in 'Wait for Video'.",
+			);
+		}
+		body.callback_url = callbackUrl;
+	}
+	const mode = callbackUrl ? 'callback' : readWaitMode(ctx, itemIndex);
+	const wait = mode === 'poll';
 	const options = ctx.getNodeParameter('options', itemIndex, {}) as IDataObject;
 	const pollInterval = seconds(options.pollInterval, 10, 'Poll Interval (Seconds)');
 	const maxWait = seconds(options.maxWait, 900, 'Max Wait (Seconds)');
@@ -127,9 +171,10 @@ function planItem(ctx: IExecuteFunctions, itemIndex: number, input: CreateInput)
 		body,
 		wait,
 		maxWaitMs: maxWait * 1000,
-		binaryPropertyName: wait ? readDownloadSettings(ctx, itemIndex) : undefined,
+		binaryPropertyName: mode === 'none' ? undefined : readDownloadSettings(ctx, itemIndex),
 		pollIntervalMs: pollInterval * 1000,
 		maxConcurrent,
+		awaitsCallback: mode === 'callback',
 	};
 }
 
@@ -199,16 +244,5 @@ function mayExistError(ctx: IExecuteFunctions, plan: ItemPlan, failure: ApiFailu
 		message: `The video request may or may not have reached Ace Data Cloud (${failure.message}) [item ${plan.key}]`,
 		description: `To avoid paying twice, the node did not submit it again. Look for a task created just now with this prompt (Get Task, or your Ace Data Cloud console) before running this item again. ${failureDetails(failure)}`,
 		itemIndex: plan.key,
-	});
-}
-
-function taskFailedError(ctx: IExecuteFunctions, output: TaskOutput, itemIndex: number): NodeApiError {
-	const { code, message } = output.error ?? { code: 'failed', message: 'The task failed' };
-	const failure = { code, message, traceId: output.traceId ?? undefined, taskId: output.taskId };
-	return serviceError(ctx, failure, {
-		message: `Veo task ${output.taskId} failed: ${message} (${code}) [item ${itemIndex}]`,
-		// Only a task the service itself reports as failed is known to be free.
-		description: `${failureDetails(failure)}.${code === 'missing_video_url' ? ' Fetch the task later with Get Task.' : ' Failed tasks are not charged.'}`,
-		itemIndex,
 	});
 }

@@ -2,7 +2,7 @@ import { updateDisplayOptions } from 'n8n-workflow';
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import { createVideos } from './createVideos';
-import { downloadFields, modelField, optionsCollection, waitForCompletionField } from './sharedFields';
+import { modelField, waitingFields } from './sharedFields';
 
 const properties: INodeProperties[] = [
 	{
@@ -16,9 +16,7 @@ const properties: INodeProperties[] = [
 			'The video ID of a finished generation (the "videoId" field of its output), not its task ID',
 	},
 	{ ...modelField, description: 'The model the video was made with' },
-	waitForCompletionField,
-	...downloadFields(true),
-	optionsCollection('get1080p'),
+	...waitingFields('get1080p'),
 ];
 
 export const description = updateDisplayOptions({ show: { operation: ['get1080p'] } }, properties);

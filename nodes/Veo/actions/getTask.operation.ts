@@ -2,14 +2,12 @@ import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import { InputError } from '../helpers/inputError';
-import { chunk, parseTextList } from '../helpers/inputList';
-import { pause } from '../helpers/pause';
-import { withReadRetries } from '../helpers/readRetry';
+import { parseTextList } from '../helpers/inputList';
 import type { TaskRecord } from '../helpers/taskRecord';
 import { taskOutput } from '../helpers/taskRecord';
 import { BATCH_SIZE } from '../helpers/videoBatch';
-import type { VeoClient } from '../transport/veoClient';
 import { createVeoClient } from '../transport/veoClient';
+import { fetchRecords } from './fetchRecords';
 import { ItemResults } from './itemResults';
 import { downloadFields } from './sharedFields';
 import { attachVideo, readDownloadSettings } from './videoDownload';
@@ -25,7 +23,7 @@ const properties: INodeProperties[] = [
 		description:
 			'One task ID, or up to 50 separated by commas or new lines (or an array from an expression). Each task becomes one output item.',
 	},
-	...downloadFields(false),
+	...downloadFields(),
 ];
 
 export const description = updateDisplayOptions({ show: { operation: ['getTask'] } }, properties);
@@ -91,25 +89,6 @@ function readTaskIds(value: unknown): string[] {
 		);
 	}
 	return ids;
-}
-
-async function fetchRecords(ctx: IExecuteFunctions, client: VeoClient, ids: string[]): Promise<Map<string, TaskRecord>> {
-	const records = new Map<string, TaskRecord>();
-	const signal = ctx.getExecutionCancelSignal?.();
-	// A look-up is free and changes nothing: a passing failure is asked again a couple of times.
-	const read = async <T>(call: () => Promise<T>): Promise<T> => {
-		const answer = await withReadRetries(call, { pause: async (ms) => await pause(ms, signal) });
-		return answer.ok ? answer.value : await Promise.reject(answer.error);
-	};
-	if (ids.length === 1) {
-		const record = await read(async () => await client.retrieve(ids[0]));
-		if (record) records.set(ids[0], record);
-		return records;
-	}
-	for (const batch of chunk(ids, BATCH_SIZE)) {
-		for (const record of await read(async () => await client.retrieveBatch(batch))) records.set(String(record.id), record);
-	}
-	return records;
 }
 
 function notFound(ctx: IExecuteFunctions, taskId: string, itemIndex: number): NodeOperationError {

@@ -2,7 +2,7 @@ import { updateDisplayOptions } from 'n8n-workflow';
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import { createVideos } from './createVideos';
-import { downloadFields, modelField, optionsCollection, promptField, waitForCompletionField } from './sharedFields';
+import { modelField, promptField, waitingFields } from './sharedFields';
 
 const properties: INodeProperties[] = [
 	promptField,
@@ -24,9 +24,7 @@ const properties: INodeProperties[] = [
 		placeholder: 'https://example.com/last-frame.png',
 		description: 'Public http(s) address of the image the video should end with (optional)',
 	},
-	waitForCompletionField,
-	...downloadFields(true),
-	optionsCollection('generation'),
+	...waitingFields('generation'),
 ];
 
 export const description = updateDisplayOptions({ show: { operation: ['imageToVideo'] } }, properties);

@@ -3,7 +3,7 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 
 import { INGREDIENTS_MODEL } from '../helpers/models';
 import { createVideos } from './createVideos';
-import { downloadFields, optionsCollection, promptField, waitForCompletionField } from './sharedFields';
+import { promptField, waitingFields } from './sharedFields';
 
 const properties: INodeProperties[] = [
 	promptField,
@@ -24,9 +24,7 @@ const properties: INodeProperties[] = [
 		type: 'notice',
 		default: '',
 	},
-	waitForCompletionField,
-	...downloadFields(true),
-	optionsCollection('generation'),
+	...waitingFields('generation'),
 ];
 
 export const description = updateDisplayOptions({ show: { operation: ['ingredientsToVideo'] } }, properties);

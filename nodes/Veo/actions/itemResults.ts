@@ -1,14 +1,20 @@
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
-import type { IExecuteFunctions, INodeExecutionData, JsonObject } from 'n8n-workflow';
+import type { INode, INodeExecutionData, JsonObject } from 'n8n-workflow';
 
 import type { ApiFailure } from '../helpers/apiFailure';
 import { explainFailure, failureDetails } from '../helpers/apiFailure';
 import { InputError } from '../helpers/inputError';
 import { PauseCancelled } from '../helpers/pause';
-import type { TaskState } from '../helpers/taskRecord';
+import type { TaskOutput, TaskState } from '../helpers/taskRecord';
 import { ExecutionCancelled, VeoRequestError } from '../transport/veoClient';
 
 export type ItemError = NodeOperationError | NodeApiError;
+
+/** The node and its On Error setting: all the results need to know of the run they belong to. */
+export interface ResultContext {
+	getNode(): INode;
+	continueOnFail(): boolean;
+}
 
 /** Errors whose description already lists the created tasks (an error can pass through twice). */
 const listed = new WeakSet<ItemError>();
@@ -24,7 +30,7 @@ export class ItemResults {
 	private readonly created = new Map<string, { itemIndex: number; state: TaskState }>();
 
 	constructor(
-		private readonly ctx: IExecuteFunctions,
+		private readonly ctx: ResultContext,
 		itemCount: number,
 	) {
 		this.results = Array.from({ length: itemCount }, () => []);
@@ -101,7 +107,7 @@ export class ItemResults {
 	}
 }
 
-export function apiError(ctx: IExecuteFunctions, failure: ApiFailure, itemIndex?: number): NodeApiError {
+export function apiError(ctx: Pick<ResultContext, 'getNode'>, failure: ApiFailure, itemIndex?: number): NodeApiError {
 	const where = itemIndex === undefined ? '' : ` [item ${itemIndex}]`;
 	return serviceError(ctx, failure, { message: `${explainFailure(failure)}${where}`, description: failureDetails(failure), itemIndex });
 }
@@ -111,7 +117,7 @@ export function apiError(ctx: IExecuteFunctions, failure: ApiFailure, itemIndex?
  * given: n8n would otherwise swap it for a generic text when the code looks like a network error.
  */
 export function serviceError(
-	ctx: IExecuteFunctions,
+	ctx: Pick<ResultContext, 'getNode'>,
 	failure: ApiFailure & { taskId?: string },
 	text: { message: string; description: string; itemIndex?: number },
 ): NodeApiError {
@@ -125,4 +131,16 @@ export function serviceError(
 	});
 	error.message = text.message;
 	return error;
+}
+
+/** A task the service reports as failed; only such a task is known to be free. */
+export function taskFailedError(ctx: Pick<ResultContext, 'getNode'>, output: TaskOutput, itemIndex: number): NodeApiError {
+	const { code, message } = output.error ?? { code: 'failed', message: 'The task failed' };
+	const failure = { code, message, traceId: output.traceId ?? undefined, taskId: output.taskId };
+	return serviceError(ctx, failure, {
+		message: `Veo task ${output.taskId} failed: ${message} (${code}) [item ${itemIndex}]`,
+		// Only a task the service itself reports as failed is known to be free.
+		description: `${failureDetails(failure)}.${code === 'missing_video_url' ? ' Fetch the task later with Get Task.' : ' Failed tasks are not charged.'}`,
+		itemIndex,
+	});
 }

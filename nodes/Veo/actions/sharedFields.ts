@@ -29,17 +29,62 @@ export const modelField: INodeProperties = {
 	description: 'Which Veo model makes the video',
 };
 
-export const waitForCompletionField: INodeProperties = {
+/** Node version 1 keeps its on/off switch; version 2 chooses between three ways of waiting. */
+const V1 = { '@version': [1] };
+const FROM_V2 = { '@version': [{ _cnd: { gte: 2 } }] };
+
+type Show = NonNullable<NonNullable<INodeProperties['displayOptions']>['show']>;
+
+const waitForCompletionField: INodeProperties = {
 	displayName: 'Wait for Completion',
 	name: 'waitForCompletion',
 	type: 'boolean',
 	default: true,
 	description:
 		'Whether to wait until the video is ready (usually 1 to 3 minutes). Off: the node outputs the submitted task at once; fetch it later with Get Task.',
+	displayOptions: { show: V1 },
 };
 
-export function downloadFields(showOnlyWhenWaiting: boolean): INodeProperties[] {
-	const whenWaiting = showOnlyWhenWaiting ? { show: { waitForCompletion: [true] } } : undefined;
+const waitModeField: INodeProperties = {
+	displayName: 'Wait for Video',
+	name: 'waitMode',
+	type: 'options',
+	noDataExpression: true,
+	options: [
+		{
+			name: "Don't Wait",
+			value: 'none',
+			description: 'Output the submitted task at once; fetch it later with Get Task',
+		},
+		{
+			name: 'Pause Until Ace Data Cloud Calls Back',
+			value: 'callback',
+			description:
+				'Pause the execution (it holds no worker while the videos render) and resume it when every video has called back. Needs an n8n that the internet can reach.',
+		},
+		{
+			name: 'Wait Here (Poll)',
+			value: 'poll',
+			description: 'Keep the execution running and check on the videos until they are ready (usually 1 to 3 minutes)',
+		},
+	],
+	default: 'poll',
+	description: 'Whether and how the node waits for the finished videos',
+	displayOptions: { show: FROM_V2 },
+};
+
+const callbackNotice: INodeProperties = {
+	displayName:
+		"Ace Data Cloud must reach this n8n from the internet: set n8n's WEBHOOK_URL to its public https address. The execution shows as waiting until every video has called back (or Max Wait passes).",
+	name: 'callbackNotice',
+	type: 'notice',
+	default: '',
+	displayOptions: { show: { ...FROM_V2, waitMode: ['callback'] } },
+};
+
+/** Download fields, shown only when `when` holds (always, for Get Task). */
+export function downloadFields(when?: Show): INodeProperties[] {
+	const shown = when ? { show: when } : undefined;
 	return [
 		{
 			displayName: 'Download Video',
@@ -47,7 +92,7 @@ export function downloadFields(showOnlyWhenWaiting: boolean): INodeProperties[] 
 			type: 'boolean',
 			default: false,
 			description: 'Whether to download the finished mp4 and add it to the item as binary data',
-			displayOptions: whenWaiting,
+			displayOptions: shown,
 		},
 		{
 			displayName: 'Put Output File in Field',
@@ -56,41 +101,44 @@ export function downloadFields(showOnlyWhenWaiting: boolean): INodeProperties[] 
 			default: 'data',
 			required: true,
 			hint: 'The name of the output binary field to put the video in',
-			displayOptions: { show: { ...(whenWaiting?.show ?? {}), downloadVideo: [true] } },
+			displayOptions: { show: { ...(when ?? {}), downloadVideo: [true] } },
 		},
 	];
 }
 
-const waitOptions: INodeProperties[] = [
-	{
-		displayName: 'Max Videos in Progress',
-		name: 'maxConcurrent',
-		type: 'number',
-		typeOptions: { minValue: 0 },
-		default: 0,
-		description:
-			'How many videos of this node may be in the making at once. 0: as many as Ace Data Cloud accepts (learned from its answers). Set it to leave room for other workflows using the same token.',
-	},
-	{
-		displayName: 'Max Wait (Seconds)',
-		name: 'maxWait',
-		type: 'number',
-		typeOptions: { minValue: 1 },
-		default: 900,
-		description:
-			'How long to wait for the video before giving up on it. The task keeps running at Ace Data Cloud; fetch it later with Get Task.',
-		displayOptions: { show: { '/waitForCompletion': [true] } },
-	},
-	{
-		displayName: 'Poll Interval (Seconds)',
-		name: 'pollInterval',
-		type: 'number',
-		typeOptions: { minValue: 1 },
-		default: 10,
-		description: 'How often to ask whether the videos are ready (all pending videos are asked about together)',
-		displayOptions: { show: { '/waitForCompletion': [true] } },
-	},
-];
+/** The waiting options; `whenWaiting` / `whenPolling` say when Max Wait and Poll Interval apply. */
+function waitOptions(whenWaiting: Show, whenPolling: Show): INodeProperties[] {
+	return [
+		{
+			displayName: 'Max Videos in Progress',
+			name: 'maxConcurrent',
+			type: 'number',
+			typeOptions: { minValue: 0 },
+			default: 0,
+			description:
+				'How many videos of this node may be in the making at once. 0: as many as Ace Data Cloud accepts (learned from its answers). Set it to leave room for other workflows using the same token.',
+		},
+		{
+			displayName: 'Max Wait (Seconds)',
+			name: 'maxWait',
+			type: 'number',
+			typeOptions: { minValue: 1 },
+			default: 900,
+			description:
+				'How long to wait for the video before giving up on it. The task keeps running at Ace Data Cloud; fetch it later with Get Task.',
+			displayOptions: { show: whenWaiting },
+		},
+		{
+			displayName: 'Poll Interval (Seconds)',
+			name: 'pollInterval',
+			type: 'number',
+			typeOptions: { minValue: 1 },
+			default: 10,
+			description: 'How often to ask whether the videos are ready (all pending videos are asked about together)',
+			displayOptions: { show: whenPolling },
+		},
+	];
+}
 
 const callbackUrlOption: INodeProperties = {
 	displayName: 'Callback URL',
@@ -101,49 +149,70 @@ const callbackUrlOption: INodeProperties = {
 	description: 'An https address that Ace Data Cloud will POST the finished result to',
 };
 
-const generationOptions: INodeProperties[] = [
-	{
-		displayName: 'Aspect Ratio',
-		name: 'aspectRatio',
-		type: 'options',
-		options: [
-			{ name: '16:9 (Landscape)', value: '16:9' },
-			{ name: '9:16 (Portrait)', value: '9:16' },
-		],
-		default: '16:9',
-		description: 'Shape of the video',
-	},
-	callbackUrlOption,
-	...waitOptions,
-	{
-		displayName: 'Resolution',
-		name: 'resolution',
-		type: 'options',
-		options: [
-			{ name: '1080p', value: '1080p' },
-			{ name: '4k (Veo 3.1, Text to Video Only)', value: '4k' },
-			{ name: 'GIF', value: 'gif' },
-		],
-		default: '1080p',
-		description: "Resolution of the video; when not set, the service's default is used",
-	},
-	{
-		displayName: 'Translate Prompt',
-		name: 'translation',
-		type: 'boolean',
-		default: false,
-		description: 'Whether Ace Data Cloud should translate the prompt to English before generating',
-	},
-];
+function generationOptions(waiting: INodeProperties[]): INodeProperties[] {
+	return [
+		{
+			displayName: 'Aspect Ratio',
+			name: 'aspectRatio',
+			type: 'options',
+			options: [
+				{ name: '16:9 (Landscape)', value: '16:9' },
+				{ name: '9:16 (Portrait)', value: '9:16' },
+			],
+			default: '16:9',
+			description: 'Shape of the video',
+		},
+		callbackUrlOption,
+		...waiting,
+		{
+			displayName: 'Resolution',
+			name: 'resolution',
+			type: 'options',
+			options: [
+				{ name: '1080p', value: '1080p' },
+				{ name: '4k (Veo 3.1, Text to Video Only)', value: '4k' },
+				{ name: 'GIF', value: 'gif' },
+			],
+			default: '1080p',
+			description: "Resolution of the video; when not set, the service's default is used",
+		},
+		{
+			displayName: 'Translate Prompt',
+			name: 'translation',
+			type: 'boolean',
+			default: false,
+			description: 'Whether Ace Data Cloud should translate the prompt to English before generating',
+		},
+	];
+}
 
 /** The `options` collection: generation settings for the three generating operations, waiting only for 1080p. */
-export function optionsCollection(kind: 'generation' | 'get1080p'): INodeProperties {
+function optionsCollection(kind: 'generation' | 'get1080p', version: Show, waiting: INodeProperties[]): INodeProperties {
 	return {
 		displayName: 'Options',
 		name: 'options',
 		type: 'collection',
 		placeholder: 'Add Option',
 		default: {},
-		options: kind === 'generation' ? generationOptions : [callbackUrlOption, ...waitOptions],
+		options: kind === 'generation' ? generationOptions(waiting) : [callbackUrlOption, ...waiting],
+		displayOptions: { show: version },
 	};
+}
+
+/**
+ * Everything about waiting for a created task, for both node versions: the switch (version 1) or
+ * the mode (version 2), the download fields and the options collection.
+ */
+export function waitingFields(kind: 'generation' | 'get1080p'): INodeProperties[] {
+	const v1Waiting = { '/waitForCompletion': [true] };
+	const v2Waiting = { '/waitMode': ['poll', 'callback'] };
+	return [
+		waitForCompletionField,
+		waitModeField,
+		callbackNotice,
+		...downloadFields({ ...V1, waitForCompletion: [true] }),
+		...downloadFields({ ...FROM_V2, waitMode: ['poll', 'callback'] }),
+		optionsCollection(kind, V1, waitOptions(v1Waiting, v1Waiting)),
+		optionsCollection(kind, FROM_V2, waitOptions(v2Waiting, { '/waitMode': ['poll'] })),
+	];
 }

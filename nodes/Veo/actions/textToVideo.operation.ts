@@ -2,14 +2,12 @@ import { updateDisplayOptions } from 'n8n-workflow';
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import { createVideos } from './createVideos';
-import { downloadFields, modelField, optionsCollection, promptField, waitForCompletionField } from './sharedFields';
+import { modelField, promptField, waitingFields } from './sharedFields';
 
 const properties: INodeProperties[] = [
 	promptField,
 	modelField,
-	waitForCompletionField,
-	...downloadFields(true),
-	optionsCollection('generation'),
+	...waitingFields('generation'),
 ];
 
 export const description = updateDisplayOptions({ show: { operation: ['textToVideo'] } }, properties);

@@ -6,8 +6,8 @@ import { InputError } from '../helpers/inputError';
 import { pause } from '../helpers/pause';
 import { READ_ATTEMPTS, withReadRetries } from '../helpers/readRetry';
 import type { TaskOutput } from '../helpers/taskRecord';
-import type { VeoClient } from '../transport/veoClient';
-import { VeoRequestError } from '../transport/veoClient';
+import type { VeoClient, VeoNodeContext } from '../transport/veoClient';
+import { cancelSignalOf, VeoRequestError } from '../transport/veoClient';
 import type { ItemResults } from './itemResults';
 
 /** The binary field to download into, or undefined when the user did not ask for the video. */
@@ -48,7 +48,7 @@ function downloadProblem(failure: ApiFailure): string {
  * item, and says how to get the video again without paying for a new one.
  */
 export async function attachVideo(
-	ctx: IExecuteFunctions,
+	ctx: VeoNodeContext,
 	client: VeoClient,
 	results: ItemResults,
 	itemIndex: number,
@@ -59,7 +59,7 @@ export async function attachVideo(
 		results.add(itemIndex, { json: output });
 		return;
 	}
-	const signal = ctx.getExecutionCancelSignal?.();
+	const signal = cancelSignalOf(ctx);
 	const download = await withReadRetries(
 		async () => await client.downloadVideo(output.videoUrl as string, `${output.taskId}.mp4`),
 		{ pause: async (ms) => await pause(ms, signal), retryable: isTransientDownload, attempts: READ_ATTEMPTS },

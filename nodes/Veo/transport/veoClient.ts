@@ -5,6 +5,7 @@ import type {
 	IExecuteFunctions,
 	IHttpRequestOptions,
 	IN8nHttpFullResponse,
+	IWebhookFunctions,
 } from 'n8n-workflow';
 
 import type { ApiFailure } from '../helpers/apiFailure';
@@ -40,7 +41,20 @@ export class ExecutionCancelled extends Error {
 	}
 }
 
+/**
+ * What the node needs from n8n to talk to the service: a running execution (`execute`) has it all,
+ * a callback that resumes a paused one (`webhook`) has everything but a cancel signal.
+ */
+export type VeoNodeContext = IExecuteFunctions | IWebhookFunctions;
+
+/** The signal that fires when the user stops the execution (a callback has none). */
+export function cancelSignalOf(ctx: VeoNodeContext): AbortSignal | undefined {
+	return 'getExecutionCancelSignal' in ctx ? ctx.getExecutionCancelSignal() : undefined;
+}
+
 export interface VeoClient {
+	/** The service's address, from the credential (without a trailing slash). */
+	readonly baseUrl: string;
 	/** `POST /veo/videos`: creates a (paid) task and answers with its id. */
 	submit(body: VeoCreateBody, timeoutMs?: number): Promise<IDataObject>;
 	/** `POST /veo/tasks` retrieve: one record, or undefined when the service does not know the id. */
@@ -53,7 +67,7 @@ export interface VeoClient {
 	downloadVideo(url: string, fileName: string): Promise<IBinaryData>;
 }
 
-export async function createVeoClient(ctx: IExecuteFunctions): Promise<VeoClient> {
+export async function createVeoClient(ctx: VeoNodeContext): Promise<VeoClient> {
 	const credentials = await ctx.getCredentials(CREDENTIAL_NAME);
 	const baseUrl = String(credentials.baseUrl || DEFAULT_BASE_URL).trim().replace(/\/+$/, '');
 	if (!isWebAddress(baseUrl)) {
@@ -80,7 +94,7 @@ export async function createVeoClient(ctx: IExecuteFunctions): Promise<VeoClient
 			// The token must never follow a redirect to another host.
 			disableFollowRedirect: true,
 			timeout,
-			abortSignal: ctx.getExecutionCancelSignal?.(),
+			abortSignal: cancelSignalOf(ctx),
 		};
 		const answer = (await send(ctx, secrets, () =>
 			ctx.helpers.httpRequestWithAuthentication.call(ctx, CREDENTIAL_NAME, options),
@@ -99,6 +113,8 @@ export async function createVeoClient(ctx: IExecuteFunctions): Promise<VeoClient
 	};
 
 	return {
+		baseUrl,
+
 		async submit(body, timeoutMs = SUBMIT_TIMEOUT_MS) {
 			return await post('/veo/videos', body as unknown as IDataObject, Math.min(timeoutMs, SUBMIT_TIMEOUT_MS));
 		},
@@ -147,7 +163,7 @@ export async function createVeoClient(ctx: IExecuteFunctions): Promise<VeoClient
 					returnFullResponse: true,
 					ignoreHttpStatusErrors: true,
 					timeout: DOWNLOAD_TIMEOUT_MS,
-					abortSignal: ctx.getExecutionCancelSignal?.(),
+					abortSignal: cancelSignalOf(ctx),
 				}),
 			)) as IN8nHttpFullResponse;
 			const stream = response.body as NodeJS.ReadableStream & { destroy?: () => void };
@@ -168,17 +184,17 @@ export async function createVeoClient(ctx: IExecuteFunctions): Promise<VeoClient
 				async () => await ctx.helpers.prepareBinaryData(stream as unknown as Buffer, fileName, 'video/mp4'),
 			);
 			if (stored.ok) return stored.value;
-			if (ctx.getExecutionCancelSignal?.()?.aborted) throw new ExecutionCancelled();
+			if (cancelSignalOf(ctx)?.aborted) throw new ExecutionCancelled();
 			throw new VeoRequestError({ code: 'download_failed', message: `The video download broke off: ${safeMessage(stored.error, secrets)}` });
 		},
 	};
 }
 
 /** Runs one HTTP exchange and turns a failure without an answer into a safe VeoRequestError. */
-async function send<T>(ctx: IExecuteFunctions, secrets: string[], request: () => Promise<T>): Promise<T> {
+async function send<T>(ctx: VeoNodeContext, secrets: string[], request: () => Promise<T>): Promise<T> {
 	const answer = await settle(request);
 	if (answer.ok) return answer.value;
-	if (ctx.getExecutionCancelSignal?.()?.aborted) throw new ExecutionCancelled();
+	if (cancelSignalOf(ctx)?.aborted) throw new ExecutionCancelled();
 	const cause = (answer.error as { cause?: { code?: string; message?: string } }).cause;
 	const code = cause?.code ?? (answer.error as { code?: string }).code ?? 'network_error';
 	throw new VeoRequestError({ code: scrubText(String(code), secrets), message: safeMessage(cause ?? answer.error, secrets) });

@@ -40,6 +40,8 @@ export interface RunVeoOptions {
 	cancelAfterMs?: number;
 	token?: string;
 	baseUrl?: string;
+	/** Default: 1 when the parameters use version 1's Wait for Completion switch, else the node's default. */
+	typeVersion?: number;
 }
 
 /** Runs the real Veo node in n8n's engine against the emulator, then checks the token did not leak. */
@@ -51,6 +53,8 @@ export async function runVeo(
 	const logged = logLines.length;
 	const result = await runNode({
 		nodeType: new Veo(),
+		// The tests written for version 1's switch keep running as version 1: they show it behaves as before.
+		typeVersion: options.typeVersion ?? ('waitForCompletion' in parameters ? 1 : undefined),
 		parameters,
 		items: (options.items ?? [{}]).map((json) => ({ json })),
 		continueOnFail: options.continueOnFail,

@@ -1,0 +1,93 @@
+import type {
+	IDataObject,
+	INode,
+	INodeExecutionData,
+	IWebhookDescription,
+	IWebhookFunctions,
+	IWebhookResponseData,
+} from 'n8n-workflow';
+
+import type { Ledger } from '../helpers/callbackLedger';
+import { callbackTaskId, readLedger, withCallbackResult } from '../helpers/callbackLedger';
+import { settle, settleSync } from '../helpers/settle';
+import type { TaskRecord } from '../helpers/taskRecord';
+import { createVeoClient } from '../transport/veoClient';
+import { finishAwaited, isDone } from './callbackWait';
+import { fetchRecords } from './fetchRecords';
+import { ItemResults } from './itemResults';
+
+/**
+ * Where Ace Data Cloud's callbacks resume an execution paused by "Pause Until Ace Data Cloud Calls
+ * Back": `$execution.resumeUrl` plus the node's id, so each Veo node of a workflow has its own. A
+ * restart webhook exists only while its execution waits; nothing is registered at the service (the
+ * address travels with each task), so there is no webhook lifecycle to manage, as with n8n's own
+ * "send and wait" operations.
+ */
+export const resumeWebhooks: IWebhookDescription[] = [
+	{
+		name: 'default',
+		httpMethod: 'POST',
+		responseMode: 'onReceived',
+		path: '={{ $nodeId }}',
+		restartWebhook: true,
+		isFullPath: true,
+	},
+];
+
+/**
+ * Receives Ace Data Cloud's callbacks for a paused execution. A callback only counts if it names a
+ * task this execution created. Nothing a callback learns can be saved unless the execution resumes,
+ * so each one asks the service about the whole batch (one retrieve_batch per 50 tasks): the execution
+ * resumes, with the same output as poll mode, once every task has finished.
+ */
+export async function resumeOnCallback(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+	const answer = (status: number, body: IDataObject): IWebhookResponseData => {
+		this.getResponseObject().status(status).json(body);
+		return { noWebhookResponse: true };
+	};
+	const ledger = waitingLedger(this);
+	if (!ledger) return answer(404, { error: 'This execution is not waiting for Veo callbacks' });
+	const body = this.getBodyData();
+	const taskId = callbackTaskId(body);
+	if (!taskId) return answer(400, { error: 'The callback names no task_id' });
+	if (!ledger.awaited.some((task) => task.taskId === taskId)) {
+		return answer(404, { error: 'This execution did not create that task', task_id: taskId });
+	}
+
+	const client = await createVeoClient(this);
+	// The records, not the callbacks, make the output: the same fields as in poll mode.
+	const look = await settle(async () => await fetchRecords(this, client, ledger.awaited.map((task) => task.taskId)));
+	if (!look.ok && ledger.awaited.length > 1) {
+		// Nothing is lost: the other tasks' callbacks ask again.
+		return answer(503, { error: 'Could not ask Ace Data Cloud about the other tasks of this batch', task_id: taskId });
+	}
+	const records = look.ok ? look.value : new Map<string, TaskRecord>();
+	records.set(taskId, withCallbackResult(records.get(taskId), taskId, body));
+	const remaining = ledger.awaited.filter((task) => !isDone(records.get(task.taskId))).length;
+	if (remaining > 0) return answer(200, { status: 'waiting', task_id: taskId, remaining });
+
+	const node = this.getNode();
+	const results = new ItemResults(
+		{ getNode: () => node, continueOnFail: () => continuesOnFail(node) },
+		1 + Math.max(...ledger.awaited.map((task) => task.itemIndex), ...ledger.settled.keys()),
+	);
+	for (const [itemIndex, json] of ledger.settled) results.add(itemIndex, { json });
+	await finishAwaited(this, client, results, ledger.awaited, records);
+	return { workflowData: [results.collect()], webhookResponse: { status: 'resumed', task_id: taskId } };
+}
+
+/** The ledger the node left as its input when it paused (see callbackLedger). */
+function waitingLedger(ctx: IWebhookFunctions): Ledger | undefined {
+	// A webhook has no getInputData(); the waiting node's input is what `$input` reads.
+	const read = settleSync(() =>
+		ctx.evaluateExpression('{{ JSON.stringify($input.all().map((item) => ({ json: item.json, pairedItem: item.pairedItem }))) }}'),
+	);
+	if (!read.ok || typeof read.value !== 'string') return undefined;
+	const items = settleSync(() => JSON.parse(read.value as string) as INodeExecutionData[]);
+	return items.ok && Array.isArray(items.value) ? readLedger(items.value) : undefined;
+}
+
+/** The node's On Error setting, read the way n8n reads it for a running node. */
+function continuesOnFail(node: INode): boolean {
+	return node.continueOnFail === true || node.onError === 'continueRegularOutput' || node.onError === 'continueErrorOutput';
+}
