@@ -65,6 +65,7 @@ export async function resumeOnCallback(this: IWebhookFunctions): Promise<IWebhoo
 	records.set(taskId, withCallbackResult(records.get(taskId), taskId, body));
 	const remaining = ledger.awaited.filter((task) => !isDone(records.get(task.taskId))).length;
 	if (remaining > 0) return answer(200, { status: 'waiting', task_id: taskId, remaining });
+	if (!claimResume(this.getExecutionId())) return answer(200, { status: 'resuming', task_id: taskId });
 
 	const node = this.getNode();
 	const results = new ItemResults(
@@ -74,6 +75,23 @@ export async function resumeOnCallback(this: IWebhookFunctions): Promise<IWebhoo
 	for (const [itemIndex, json] of ledger.settled) results.add(itemIndex, { json });
 	await finishAwaited(this, client, results, ledger.awaited, records);
 	return { workflowData: [results.collect()], webhookResponse: { status: 'resumed', task_id: taskId } };
+}
+
+/**
+ * Executions this process is resuming, and since when. Two callbacks can both find the batch complete:
+ * n8n 2.x lets only one of them resume the execution, n8n 1.x would resume it twice, and until n8n
+ * marks it running (after the downloads) it still looks waiting. Entries are dropped lazily after
+ * RESUME_CLAIM_MS, long after n8n has taken over.
+ */
+const resuming = new Map<string, number>();
+const RESUME_CLAIM_MS = 30 * 60_000;
+
+function claimResume(executionId: string): boolean {
+	const now = Date.now();
+	for (const [id, since] of resuming) if (now - since > RESUME_CLAIM_MS) resuming.delete(id);
+	if (resuming.has(executionId)) return false;
+	resuming.set(executionId, now);
+	return true;
 }
 
 /** The ledger the node left as its input when it paused (see callbackLedger). */
