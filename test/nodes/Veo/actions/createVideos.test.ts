@@ -181,3 +181,43 @@ describe('creating videos', () => {
 		expect(result.durationMs).toBeGreaterThanOrEqual(2000);
 	});
 });
+
+describe("Wait for Video (node version 2) and version 1's switch", () => {
+	const emulator = useEmulator();
+	const textToVideo = { operation: 'textToVideo', prompt: 'a lighthouse at dusk', options: { pollInterval: 1 } };
+
+	it('waits here by default, polling until the video is done', async () => {
+		const result = await runVeo(emulator(), textToVideo);
+		expect(result.error).toBeUndefined();
+		expect(json(result.items)).toEqual([expect.objectContaining({ state: 'succeeded', videoUrl: expect.any(String) })]);
+		expect(emulator().queries().length).toBeGreaterThan(0);
+	});
+
+	it("Don't Wait outputs the submitted task at once and never asks about it", async () => {
+		const result = await runVeo(emulator(), { ...textToVideo, waitMode: 'none' });
+		expect(result.error).toBeUndefined();
+		expect(json(result.items)).toEqual([expect.objectContaining({ taskId: emulator().listTasks()[0].id, state: 'submitted' })]);
+		expect(emulator().queries()).toEqual([]);
+	});
+
+	it("version 1's Wait for Completion off still means don't wait, and version 2 ignores the old switch", async () => {
+		const v1 = await runVeo(emulator(), { ...textToVideo, waitForCompletion: false }, { typeVersion: 1 });
+		expect(json(v1.items)[0]).toMatchObject({ state: 'submitted' });
+		emulator().reset();
+		const v2 = await runVeo(emulator(), { ...textToVideo, waitForCompletion: false }, { typeVersion: 2 });
+		expect(json(v2.items)[0]).toMatchObject({ state: 'succeeded' });
+	});
+
+	it('refuses a Callback URL of its own in pause mode before anything is submitted', async () => {
+		const result = await runVeo(emulator(), {
+			...textToVideo,
+			waitMode: 'callback',
+			options: { callbackUrl: 'https://example.com/hook' },
+		});
+		expect(result.error).toBeInstanceOf(NodeOperationError);
+		expect(result.error?.message).toBe(
+			"The 'Callback URL' option cannot be used while the node pauses until Ace Data Cloud calls back [item 0]",
+		);
+		expect(emulator().requests).toEqual([]);
+	});
+});
