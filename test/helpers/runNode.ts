@@ -4,6 +4,10 @@
  * HTTP, real `prepareBinaryData` (filesystem store in a temp folder), real cancel signal, real
  * continue-on-fail. Only the server-side services n8n would inject (credential store, error telemetry)
  * are replaced by small in-memory versions.
+ *
+ * A run that ends in `putExecutionToWait` is reported with `status: 'waiting'` and `waitTill`. Given a
+ * `WaitingWebhooks` server (./waitingWebhooks.ts), the execution is kept there, to be resumed by a real
+ * HTTP call to its `resumeUrl` or by `resumeTimedOut`, as n8n's waiting webhooks and WaitTracker do.
  */
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -17,6 +21,7 @@ import {
 	ExecutionLifecycleHooks,
 	InstanceSettings,
 	WorkflowExecute,
+	getAdditionalKeys,
 } from 'n8n-core';
 import {
 	ICredentialsHelper,
@@ -28,6 +33,8 @@ import {
 	type IAuthenticateGeneric,
 	type ICredentialDataDecryptedObject,
 	type ICredentialType,
+	type ExecutionStatus,
+	type IConnections,
 	type ICredentials,
 	type IDataObject,
 	type IHttpRequestHelper,
@@ -38,11 +45,16 @@ import {
 	type INodeProperties,
 	type INodeType,
 	type INodeTypes,
+	type IRun,
+	type IRunData,
+	type IRunExecutionData,
 	type PostReceiveAction,
 	type IVersionedNodeType,
 	type IWorkflowBase,
 	type IWorkflowExecuteAdditionalData,
+	type WorkflowExecuteMode,
 } from 'n8n-workflow';
+import type { WaitingWebhooks } from './waitingWebhooks';
 
 type CredentialData = ICredentialDataDecryptedObject;
 type Credentials = Record<string, { type: ICredentialType; data: CredentialData }>;
@@ -55,17 +67,49 @@ export interface RunNodeOptions {
 	credentials?: Credentials;
 	continueOnFail?: boolean;
 	cancelAfterMs?: number;
+	/** A node type connected to the node's main output 0 (named DOWNSTREAM_NAME), run with its defaults. */
+	downstream?: INodeType;
+	/** $execution.resumeUrl points at this server, and a run that ends waiting is kept there to be resumed. */
+	waitingWebhooks?: WaitingWebhooks;
 }
 
 export interface RunNodeResult {
+	/** As n8n stores it: 'waiting' after putExecutionToWait, 'error' when the run data holds an error. */
+	status: ExecutionStatus;
+	executionId: string;
+	/** What `$execution.resumeUrl` is in this execution. */
+	resumeUrl: string;
+	/** Set while waiting: when n8n's WaitTracker would resume the execution anyway. */
+	waitTill?: Date;
+	/** The node under test's output in its latest run ([] when it failed). */
 	items: INodeExecutionData[];
 	error?: Error;
 	cancelled: boolean;
 	durationMs: number;
+	/** Every node's runs, as n8n stores them. */
+	runData: IRunData;
 	readBinary(item: INodeExecutionData, property?: string): Promise<Buffer>;
 }
 
-const NODE_NAME = 'Node Under Test';
+/**
+ * One execution as n8n keeps it between runs: the database row (status, finished, waitTill, data) and
+ * what a run needs that n8n would load again (workflow definition, node types, credentials).
+ */
+export interface StoredExecution {
+	id: string;
+	mode: WorkflowExecuteMode;
+	workflowData: IWorkflowBase;
+	nodeTypes: INodeTypes;
+	credentialsHelper: ICredentialsHelper;
+	baseUrl: string;
+	status: ExecutionStatus;
+	finished: boolean;
+	waitTill?: Date;
+	data: IRunExecutionData;
+}
+
+export const NODE_NAME = 'Node Under Test';
+export const DOWNSTREAM_NAME = 'Downstream';
 /** The node type n8n's CredentialsTester runs a credential test as. */
 const PROBE_TYPE = 'n8n-nodes-base.noOp';
 const BASE_URL = 'http://localhost:5678';
@@ -223,9 +267,112 @@ function defaultVersion(nodeType: INodeType | IVersionedNodeType): number {
 	return preferred ?? (Array.isArray(version) ? Math.max(...version) : version);
 }
 
-export async function runNode(options: RunNodeOptions): Promise<RunNodeResult> {
+/** A copy as n8n's database gives data back: no shared objects, dates as strings. */
+export function stored<T>(value: T): T {
+	return JSON.parse(JSON.stringify(value)) as T;
+}
+
+/** A fresh Workflow from a copy of the stored definition, as n8n builds one for every run and webhook call. */
+export function createWorkflow(execution: StoredExecution): Workflow {
+	const { workflowData, nodeTypes } = execution;
+	return new Workflow({ ...workflowData, nodes: stored(workflowData.nodes), nodeTypes });
+}
+
+/** What n8n's WorkflowExecuteAdditionalData.getBase() gives a run or a webhook call of this execution. */
+export function baseAdditionalData(execution: StoredExecution): IWorkflowExecuteAdditionalData {
+	const base = execution.baseUrl;
+	// A plain object, as the engine and the node contexts read and write fields on it directly.
+	return {
+		credentialsHelper: execution.credentialsHelper,
+		executionId: execution.id,
+		currentNodeExecutionIndex: 0,
+		variables: {},
+		// $execution.resumeUrl and the like are built from these; only webhook-waiting has a server behind it.
+		restApiUrl: `${base}/rest`, instanceBaseUrl: `${base}/`,
+		webhookBaseUrl: `${base}/webhook`, webhookTestBaseUrl: `${base}/webhook-test`,
+		webhookWaitingBaseUrl: `${base}/webhook-waiting`, formWaitingBaseUrl: `${base}/form-waiting`,
+		formBaseUrl: `${base}/form`, formTestBaseUrl: `${base}/form-test`,
+		mcpBaseUrl: `${base}/mcp`, mcpTestBaseUrl: `${base}/mcp-test`,
+		executeWorkflow: async () => {
+			throw new Error('runNode: sub-workflows are not supported');
+		},
+		getRunExecutionData: async () => undefined,
+		logAiEvent: () => {},
+	} as unknown as IWorkflowExecuteAdditionalData;
+}
+
+/** n8n's determineFinalExecutionStatus: an error left in the run data fails the execution. */
+function finalStatus(run: IRun): ExecutionStatus {
+	if (run.waitTill) return 'waiting';
+	if (run.status === 'canceled' || run.status === 'crashed') return run.status;
+	return run.status === 'error' || run.data.resultData.error ? 'error' : 'success';
+}
+
+export interface RunExecutionOptions {
+	/** The workflow to run in; by default a fresh one from the stored definition. */
+	workflow?: Workflow;
+	cancelAfterMs?: number;
+	/** An error thrown outside the engine (a webhook's) that the run data keeps only a copy of. */
+	thrown?: Error;
+}
+
+/**
+ * Runs n8n's engine on `data` (whatever is on its execution stack) and stores the outcome in
+ * `execution` as n8n's lifecycle hooks save it.
+ */
+export async function runExecution(
+	execution: StoredExecution,
+	data: IRunExecutionData,
+	options: RunExecutionOptions = {},
+): Promise<RunNodeResult> {
 	const binaryData = await (services ??= setUpServices());
-	const { nodeType, credentials = {} } = options;
+	const { id: executionId, mode, workflowData } = execution;
+	const workflow = options.workflow ?? createWorkflow(execution);
+	const additionalData = baseAdditionalData(execution);
+	additionalData.hooks = new ExecutionLifecycleHooks(mode, executionId, workflowData);
+	const resumeUrl = String(getAdditionalKeys(additionalData, mode, data).$execution?.resumeUrl);
+	execution.status = 'running';
+	reportedErrors.set(executionId, options.thrown ? [options.thrown] : []);
+	const started = Date.now();
+	let timer: NodeJS.Timeout | undefined;
+	try {
+		const engine = new WorkflowExecute(additionalData, mode, data);
+		const processing = engine.processRunExecutionData(workflow);
+		if (options.cancelAfterMs !== undefined) {
+			timer = setTimeout(() => processing.cancel(), options.cancelAfterMs);
+		}
+		const run = await processing;
+		const status = finalStatus(run);
+		Object.assign(execution, { status, finished: run.finished === true, waitTill: run.waitTill, data: stored(run.data) });
+		const task = run.data.resultData.runData[NODE_NAME]?.at(-1);
+		const recorded = task?.error ?? run.data.resultData.error;
+		// Prefer the instance the node threw (NodeApiError keeps httpCode, cause, ...).
+		const thrown = reportedErrors.get(executionId)?.find((e) => e.message === recorded?.message);
+		return {
+			status,
+			executionId,
+			resumeUrl,
+			waitTill: run.waitTill ?? undefined,
+			// [] when the node failed; with continue-on-fail n8n passes the input on if the node threw.
+			items: task?.data?.main?.[0] ?? [],
+			error: recorded ? (thrown ?? Object.assign(new Error(recorded.message), recorded)) : undefined,
+			cancelled: processing.isCanceled,
+			durationMs: Date.now() - started,
+			runData: run.data.resultData.runData,
+			readBinary: async (item, property = 'data') => {
+				const binary = item.binary?.[property];
+				if (!binary) throw new Error(`runNode: item has no binary property "${property}"`);
+				return await binaryData.getAsBuffer(binary);
+			},
+		};
+	} finally {
+		clearTimeout(timer);
+		reportedErrors.delete(executionId);
+	}
+}
+
+export async function runNode(options: RunNodeOptions): Promise<RunNodeResult> {
+	const { nodeType, downstream, credentials = {}, waitingWebhooks: server } = options;
 	const executionId = randomUUID();
 	const node: INode = {
 		id: randomUUID(),
@@ -238,9 +385,16 @@ export async function runNode(options: RunNodeOptions): Promise<RunNodeResult> {
 		// What the "On Error: Continue" setting stores; this.continueOnFail() reads it.
 		...(options.continueOnFail ? { onError: 'continueRegularOutput' as const } : {}),
 	};
+	const nodes = [node];
+	const types = new Map<string, INodeType | IVersionedNodeType>([[node.type, nodeType]]);
+	if (downstream) {
+		const { name } = downstream.description;
+		types.set(name, downstream);
+		nodes.push({ id: randomUUID(), name: DOWNSTREAM_NAME, type: name, typeVersion: defaultVersion(downstream), position: [200, 0], parameters: {} });
+	}
 	const nodeTypes: INodeTypes = {
-		getByName: () => nodeType,
-		getByNameAndVersion: (_name, version) => NodeHelpers.getVersionedNodeType(nodeType, version),
+		getByName: (name) => types.get(name)!,
+		getByNameAndVersion: (name, version) => NodeHelpers.getVersionedNodeType(types.get(name)!, version),
 		getKnownTypes: () => ({}),
 	};
 	const workflowData = {
@@ -251,74 +405,43 @@ export async function runNode(options: RunNodeOptions): Promise<RunNodeResult> {
 		activeVersionId: null,
 		createdAt: new Date(),
 		updatedAt: new Date(),
-		nodes: [node],
-		connections: {},
+		nodes,
+		connections: (downstream
+			? { [NODE_NAME]: { main: [[{ node: DOWNSTREAM_NAME, type: 'main', index: 0 }]] } }
+			: {}) as IConnections,
 		settings: { executionOrder: 'v1' },
 	} satisfies IWorkflowBase;
+	// Fills in the parameters' defaults on `node`, which also goes on the execution stack, as in n8n.
 	const workflow = new Workflow({ ...workflowData, nodeTypes });
-
-	// A plain object, as the engine and the node contexts read and write fields on it directly.
-	const additionalData = {
-		// Copy the data only: a run may refresh tokens, and deepCopy would drop class methods of the type.
-		credentialsHelper: new TestCredentialsHelper(
-			Object.fromEntries(Object.entries(credentials).map(([name, c]) => [name, { ...c, data: deepCopy(c.data) }])),
-		),
-		hooks: new ExecutionLifecycleHooks('manual', executionId, workflowData),
-		executionId,
-		currentNodeExecutionIndex: 0,
-		variables: {},
-		// Only used to build $execution.resumeUrl and the like (must be valid URLs); nothing listens there.
-		restApiUrl: `${BASE_URL}/rest`, instanceBaseUrl: `${BASE_URL}/`,
-		webhookBaseUrl: `${BASE_URL}/webhook`, webhookTestBaseUrl: `${BASE_URL}/webhook-test`,
-		webhookWaitingBaseUrl: `${BASE_URL}/webhook-waiting`, formWaitingBaseUrl: `${BASE_URL}/form-waiting`,
-		formBaseUrl: `${BASE_URL}/form`, formTestBaseUrl: `${BASE_URL}/form-test`,
-		mcpBaseUrl: `${BASE_URL}/mcp`, mcpTestBaseUrl: `${BASE_URL}/mcp-test`,
-		executeWorkflow: async () => {
-			throw new Error('runNode: sub-workflows are not supported');
-		},
-		getRunExecutionData: async () => undefined,
-		logAiEvent: () => {},
-	} as unknown as IWorkflowExecuteAdditionalData;
-
 	// Start with the node under test on the execution stack and its input prefilled, as if a
 	// previous node had produced `items`.
-	const runExecutionData = createRunExecutionData({
+	const data = createRunExecutionData({
 		executionData: {
 			nodeExecutionStack: [
 				{ node, data: { main: [options.items ?? [{ json: {} }]] }, source: null },
 			],
 		},
 	});
-	reportedErrors.set(executionId, []);
-	const started = Date.now();
-	let timer: NodeJS.Timeout | undefined;
-	try {
-		const engine = new WorkflowExecute(additionalData, 'manual', runExecutionData);
-		const execution = engine.processRunExecutionData(workflow);
-		if (options.cancelAfterMs !== undefined) {
-			timer = setTimeout(() => execution.cancel(), options.cancelAfterMs);
-		}
-		const run = await execution;
-		const task = run.data.resultData.runData[NODE_NAME]?.[0];
-		const recorded = task?.error ?? run.data.resultData.error;
-		// Prefer the instance the node threw (NodeApiError keeps httpCode, cause, ...).
-		const thrown = reportedErrors.get(executionId)?.find((e) => e.message === recorded?.message);
-		return {
-			// [] when the node failed; with continue-on-fail n8n passes the input on if the node threw.
-			items: task?.data?.main?.[0] ?? [],
-			error: recorded ? (thrown ?? Object.assign(new Error(recorded.message), recorded)) : undefined,
-			cancelled: execution.isCanceled,
-			durationMs: Date.now() - started,
-			readBinary: async (item, property = 'data') => {
-				const binary = item.binary?.[property];
-				if (!binary) throw new Error(`runNode: item has no binary property "${property}"`);
-				return await binaryData.getAsBuffer(binary);
-			},
-		};
-	} finally {
-		clearTimeout(timer);
-		reportedErrors.delete(executionId);
-	}
+	const execution: StoredExecution = {
+		id: executionId,
+		mode: 'manual',
+		workflowData,
+		nodeTypes,
+		// Copy the data only: a run may refresh tokens, and deepCopy would drop class methods of the type.
+		credentialsHelper: new TestCredentialsHelper(
+			Object.fromEntries(Object.entries(credentials).map(([name, c]) => [name, { ...c, data: deepCopy(c.data) }])),
+		),
+		baseUrl: server?.baseUrl ?? BASE_URL,
+		status: 'running',
+		finished: false,
+		data,
+	};
+	// n8n 1.x has no resume token, so its $execution.resumeUrl carries no ?signature=.
+	if (server?.n8nVersion === 1) delete data.resumeToken;
+	const run = runExecution(execution, data, { workflow, cancelAfterMs: options.cancelAfterMs });
+	// Known to the server from the start, as n8n's database row: a call during this run gets a 409.
+	server?.track(execution, run);
+	return await run;
 }
 
 /**
