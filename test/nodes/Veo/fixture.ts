@@ -5,7 +5,7 @@ import { AceDataCloudApi } from '../../../credentials/AceDataCloudApi.credential
 import { Veo } from '../../../nodes/Veo/Veo.node';
 import { VeoEmulator } from '../../emulator/VeoEmulator';
 import type { VeoEmulatorOptions } from '../../emulator/VeoEmulator';
-import type { RunNodeResult } from '../../helpers/runNode';
+import type { RunNodeOptions, RunNodeResult } from '../../helpers/runNode';
 import { runNode } from '../../helpers/runNode';
 
 /** The token every test runs with; no output or error may ever contain it. */
@@ -42,6 +42,8 @@ export interface RunVeoOptions {
 	baseUrl?: string;
 	/** Default: 1 when the parameters use version 1's Wait for Completion switch, else the node's default. */
 	typeVersion?: number;
+	/** n8n's waiting webhooks: a run that pauses is kept there, and the emulator's callbacks resume it. */
+	waitingWebhooks?: RunNodeOptions['waitingWebhooks'];
 }
 
 /** Runs the real Veo node in n8n's engine against the emulator, then checks the token did not leak. */
@@ -59,6 +61,7 @@ export async function runVeo(
 		items: (options.items ?? [{}]).map((json) => ({ json })),
 		continueOnFail: options.continueOnFail,
 		cancelAfterMs: options.cancelAfterMs,
+		waitingWebhooks: options.waitingWebhooks,
 		credentials: {
 			aceDataCloudApi: {
 				type: new AceDataCloudApi(),
