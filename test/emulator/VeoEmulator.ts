@@ -71,6 +71,8 @@ export class VeoEmulator {
 	private server?: Server;
 	private url?: string;
 	private stopped = false;
+
+	private callbacksLost = false;
 	private readonly sockets = new Set<Socket>();
 	private readonly sleeper = new Sleeper();
 	private callbackAbort = new AbortController();
@@ -210,6 +212,14 @@ export class VeoEmulator {
 		this.rules.push({ matcher, outcome: { kind: 'never' } });
 	}
 
+	/**
+	 * Callbacks of tasks finishing from now on are lost on the way: recorded (with `error: 'lost'`)
+	 * but never POSTed, as when the network drops them. The test can then deliver them itself.
+	 */
+	loseCallbacks(): void {
+		this.callbacksLost = true;
+	}
+
 	inject(fault: Fault): void {
 		this.faults.add(fault);
 	}
@@ -226,6 +236,7 @@ export class VeoEmulator {
 		this.store.clear();
 		this.faults.clear();
 		this.rules = [];
+		this.callbacksLost = false;
 		this.limiter.reset();
 		this.expiredTokens.clear();
 	}
@@ -400,7 +411,7 @@ export class VeoEmulator {
 		const body = task.responseAt(this.now(), this.videoUrl(task.id));
 		if (!body) return;
 		const record: CallbackRecord = { taskId: task.id, url, body, at: this.now() };
-		Object.assign(record, await postJson(url, body, signal));
+		Object.assign(record, this.callbacksLost ? { error: 'lost' } : await postJson(url, body, signal));
 		if (this.store.get(task.id) === task) this.callbacks.push(record);
 	}
 

@@ -28,6 +28,9 @@ export const resumeWebhooks: IWebhookDescription[] = [
 		name: 'default',
 		httpMethod: 'POST',
 		responseMode: 'onReceived',
+		// Without it n8n answers the callback that resumes the execution with its default, the literal
+		// text 'firstEntryJson' (1.x and 2.x); empty, it sends the webhookResponse ({ status: 'resumed' }).
+		responseData: '',
 		path: '={{ $nodeId }}',
 		restartWebhook: true,
 		isFullPath: true,
