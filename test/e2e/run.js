@@ -81,6 +81,77 @@ function toolExecutorWorkflow(major) {
 	};
 }
 
+/**
+ * Callback mode ("Pause Until Ace Data Cloud Calls Back") in `n8n start`: an active workflow whose
+ * Webhook trigger answers at once (responseMode onReceived: the caller never holds a connection
+ * while the videos render, so no Respond to Webhook node), one item per prompt (Split Out), the Veo
+ * node (version 2) pausing the execution, and a No Op node after it to show the resumed run goes on.
+ * A second copy uses a credential for the real service, whose Base URL n8n's localhost cannot be
+ * called back from.
+ */
+const CB = {
+	credId: 'veoCallbackEmu01',
+	credName: 'Veo (callback emulator)',
+	remoteCredId: 'veoRemoteAcedata',
+	remoteCredName: 'Ace Data Cloud (remote, never called)',
+	wfId: 'veoE2eCallback01',
+	remoteWfId: 'veoE2eCallback02',
+	path: 'veo-callback-e2e',
+	remotePath: 'veo-callback-e2e-remote',
+	veoNodeId: 'c0000000-0000-4000-8000-000000000003',
+};
+
+function callbackWorkflow({ id, name, path: webhookPath, credential, webhookId }) {
+	return {
+		id,
+		name,
+		active: false,
+		settings: { executionOrder: 'v1' },
+		nodes: [
+			{
+				id: 'c0000000-0000-4000-8000-000000000001',
+				webhookId,
+				name: 'Webhook',
+				type: 'n8n-nodes-base.webhook',
+				typeVersion: 2,
+				position: [0, 0],
+				parameters: { httpMethod: 'POST', path: webhookPath, responseMode: 'onReceived', options: {} },
+			},
+			{
+				id: 'c0000000-0000-4000-8000-000000000002',
+				name: 'One Item per Prompt',
+				type: 'n8n-nodes-base.splitOut',
+				typeVersion: 1,
+				position: [220, 0],
+				parameters: { fieldToSplitOut: 'body.prompts', options: {} },
+			},
+			{
+				id: CB.veoNodeId,
+				name: 'Veo',
+				type: NODE_TYPE,
+				typeVersion: 2,
+				position: [440, 0],
+				credentials: { aceDataCloudApi: credential },
+				parameters: {
+					operation: 'textToVideo',
+					prompt: '={{ $json.prompt }}',
+					model: 'veo3-fast',
+					waitMode: 'callback',
+					downloadVideo: true,
+					binaryPropertyName: 'data',
+					options: {},
+				},
+			},
+			{ id: 'c0000000-0000-4000-8000-000000000004', name: 'Done', type: 'n8n-nodes-base.noOp', typeVersion: 1, position: [660, 0], parameters: {} },
+		],
+		connections: {
+			Webhook: { main: [[{ node: 'One Item per Prompt', type: 'main', index: 0 }]] },
+			'One Item per Prompt': { main: [[{ node: 'Veo', type: 'main', index: 0 }]] },
+			Veo: { main: [[{ node: 'Done', type: 'main', index: 0 }]] },
+		},
+	};
+}
+
 // ----- a tiny test runner -----
 
 const results = [];
@@ -183,6 +254,224 @@ function checkBearer(reqs, token = TOKEN) {
 	}
 }
 
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Polls `probe` (sync or async) every 100 ms until it returns a truthy value. */
+async function until(what, probe, timeoutMs = 20000) {
+	const deadline = Date.now() + timeoutMs;
+	for (;;) {
+		const value = await probe();
+		if (value) return value;
+		if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}`);
+		await sleep(100);
+	}
+}
+
+/** POSTs JSON the way a caller (or Ace Data Cloud) does: { status, body (parsed when JSON) }. */
+async function postJson(url, body) {
+	const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+	const text = await res.text();
+	let parsed = text;
+	try {
+		parsed = JSON.parse(text);
+	} catch {
+		/* not JSON */
+	}
+	return { status: res.status, body: parsed };
+}
+
+/**
+ * Activates (publishes) an imported workflow through the REST API as the editor does:
+ * `POST /rest/workflows/:id/activate` with its versionId (1.123 and 2.41). 2.x registers the
+ * triggers through its publication outbox, after the answer: wait until it reports 'published'.
+ */
+async function activateWorkflow(instance, major, workflowId) {
+	const wf = await instance.rest('GET', `/rest/workflows/${workflowId}`);
+	assert.equal(wf.status, 200, `GET workflow ${workflowId}: ${JSON.stringify(wf.body).slice(0, 300)}`);
+	const res = await instance.rest('POST', `/rest/workflows/${workflowId}/activate`, { versionId: wf.body.data.versionId });
+	assert.equal(res.status, 200, `activate ${workflowId}: ${JSON.stringify(res.body).slice(0, 500)}`);
+	assert.equal(res.body.data.active, true, `${workflowId} is active`);
+	if (major < 2) return;
+	await until(`workflow ${workflowId} to be published`, async () => {
+		const status = await instance.rest('GET', `/rest/workflows/${workflowId}/publication-status`);
+		assert.equal(status.status, 200, JSON.stringify(status.body));
+		const { status: state, triggers } = status.body.data;
+		assert.ok(!['failed', 'partial'].includes(state), `publication of ${workflowId}: ${JSON.stringify(status.body.data)}`);
+		return state === 'published' && triggers.every((t) => t.status === 'activated');
+	});
+}
+
+/** The executions of a workflow, newest first: `GET /rest/executions` (same shape in 1.123 and 2.41). */
+async function executionsOf(instance, workflowId) {
+	const filter = encodeURIComponent(JSON.stringify({ workflowId }));
+	const res = await instance.rest('GET', `/rest/executions?filter=${filter}&limit=50`);
+	assert.equal(res.status, 200, `GET /rest/executions: ${JSON.stringify(res.body).slice(0, 300)}`);
+	return res.body.data.results;
+}
+
+/** One execution with its run data (`GET /rest/executions/:id`; n8n sends `data` flattened with its own flatted). */
+async function executionWithData(instance, install, executionId) {
+	const res = await instance.rest('GET', `/rest/executions/${executionId}`);
+	assert.equal(res.status, 200, `GET /rest/executions/${executionId}: ${JSON.stringify(res.body).slice(0, 300)}`);
+	const flatted = require(path.join(install.dir, 'node_modules', 'flatted'));
+	const execution = res.body.data;
+	return { ...execution, data: typeof execution.data === 'string' ? flatted.parse(execution.data) : execution.data };
+}
+
+/** Output items of a node's last run in an execution read through the REST API. */
+function executionItems(execution, nodeName) {
+	return itemsOf({ data: execution.data }, nodeName);
+}
+
+const escapeRe = (text) => text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+
+/** What n8n answered a callback: parsed JSON, or the raw text (so a wrong answer shows as it is). */
+function answerOf(callback) {
+	try {
+		return JSON.parse(callback.responseBody);
+	} catch {
+		return callback.responseBody;
+	}
+}
+
+/**
+ * Callback mode end to end in `n8n start`: two webhook calls (one prompt, then two), both executions
+ * pause (status waiting, waitTill = now + Max Wait) while nothing polls; stray callbacks are turned
+ * away without effect; the emulator's callbacks resume each execution once all its tasks are done,
+ * with the output poll mode gives. The two-prompt execution's creates are answered 1 s late each
+ * (an injected delay), so its first task ends a second before the other: that callback must find the
+ * batch incomplete and leave the execution waiting.
+ */
+async function checkCallbackMode(major, install, instance, emu) {
+	await activateWorkflow(instance, major, CB.wfId);
+	const trigger = async (prompts) => {
+		const res = await postJson(`${instance.baseUrl}/webhook/${CB.path}`, { prompts: prompts.map((prompt) => ({ prompt })) });
+		assert.equal(res.status, 200, `the Webhook trigger: ${JSON.stringify(res.body)}`);
+		assert.deepEqual(res.body, { message: 'Workflow was started' }, 'the trigger answers on receipt');
+	};
+	const promptB = 'A lighthouse beam sweeping over a stormy sea at night';
+	const promptsA = ['A hummingbird hovering at a red flower, slow motion', 'Rain running down a window, city lights blurred behind it'];
+	await trigger([promptB]);
+	await until('the one-prompt execution to submit', () => emu.creates().length === 1);
+	emu.inject({ path: '/veo/videos', kind: 'delay', delayMs: 1000, count: 2 });
+	await trigger(promptsA);
+	const creates = await until('three submits', () => (emu.creates().length === 3 ? emu.creates() : undefined));
+
+	const waitingUrl = /\/webhook-waiting\/([^/?]+)/;
+	const executionOfUrl = (url) => waitingUrl.exec(url)?.[1];
+	const task = (prompt) => creates.find((r) => r.body.prompt === prompt);
+	const b = task(promptB);
+	const a = promptsA.map(task);
+	const urlShape = new RegExp(
+		`^${escapeRe(instance.baseUrl)}/webhook-waiting/\\d+${major >= 2 ? '\\?signature=[0-9a-f]+' : ''}/${CB.veoNodeId}$`,
+	);
+	for (const r of creates) {
+		assert.match(r.body.callback_url, urlShape, 'callback_url: the execution resume URL plus the node id');
+		const { callback_url: _, ...rest } = r.body;
+		assert.deepEqual(rest, { action: 'text2video', model: 'veo3-fast', prompt: r.body.prompt, async: true });
+	}
+	const execB = executionOfUrl(b.body.callback_url);
+	const execA = executionOfUrl(a[0].body.callback_url);
+	assert.equal(executionOfUrl(a[1].body.callback_url), execA, 'one execution per webhook call');
+	assert.notEqual(execA, execB);
+	assert.deepEqual(a.map((r) => r.fault), ['delay', 'delay']);
+
+	// Both executions wait: shown as waiting, until now + Max Wait (default 900 s), and nothing polls.
+	const waiting = await until('both executions to wait', async () => {
+		const byId = new Map((await executionsOf(instance, CB.wfId)).map((e) => [e.id, e]));
+		return [execA, execB].every((id) => byId.get(id)?.status === 'waiting') ? byId : undefined;
+	});
+	assert.equal(emu.callbacks.length, 0, 'seen waiting before any video was done');
+	for (const id of [execA, execB]) {
+		const left = Date.parse(waiting.get(id).waitTill) - Date.now();
+		assert.ok(left > 840000 && left <= 900000, `waits until now + Max Wait: waitTill ${waiting.get(id).waitTill}`);
+	}
+
+	// Stray callbacks to the waiting execution: turned away, nothing asked, nothing changed.
+	const mark = emu.requests.length;
+	const stray = [
+		[{ success: true, task_id: '00000000-0000-4000-8000-00000000dead', data: [] }, 404, 'This execution did not create that task'],
+		[{ success: true, task_id: b.taskId, data: [] }, 404, 'This execution did not create that task'],
+		[{ success: true }, 400, 'The callback names no task_id'],
+	];
+	for (const [body, status, error] of stray) {
+		const res = await postJson(a[0].body.callback_url, body);
+		assert.equal(res.status, status, `stray callback ${JSON.stringify(body)}: ${JSON.stringify(res.body)}`);
+		assert.equal(res.body.error, error);
+	}
+	assert.equal(emu.requests.length, mark, 'stray callbacks ask the service nothing');
+	const afterStray = (await executionsOf(instance, CB.wfId)).find((e) => e.id === execA);
+	assert.equal(afterStray.status, 'waiting', 'still waiting after the stray callbacks');
+	assert.equal(afterStray.waitTill, waiting.get(execA).waitTill);
+
+	// The first of A's two tasks calls back: the other is still rendering, so A keeps waiting.
+	const aFirst = await until('the first callback of the two-prompt execution', () => emu.callbacks.find((c) => executionOfUrl(c.url) === execA), 20000);
+	assert.equal(aFirst.taskId, a[0].taskId);
+	assert.equal(aFirst.status, 200, `${aFirst.error ?? ''} ${aFirst.responseBody}`);
+	assert.deepEqual(answerOf(aFirst), { status: 'waiting', task_id: a[0].taskId, remaining: 1 });
+	const between = (await executionsOf(instance, CB.wfId)).find((e) => e.id === execA);
+	assert.equal(between.status, 'waiting', 'still waiting after one of its two videos called back');
+
+	await emu.waitForCallbacks(3, 20000);
+	const finished = await until('both executions to finish', async () => {
+		const mine = (await executionsOf(instance, CB.wfId)).filter((e) => [execA, execB].includes(e.id));
+		return mine.length === 2 && mine.every((e) => !['new', 'running', 'waiting'].includes(e.status)) ? mine : undefined;
+	});
+	for (const e of finished) assert.equal(e.status, 'success', `execution ${e.id}: ${JSON.stringify(e)}`);
+
+	// Every callback was answered 200; the last of each execution resumed it.
+	assert.equal(emu.callbacks.length, 3, 'one callback per task');
+	const callbackOf = (r) => emu.callbacks.find((c) => c.taskId === r.taskId);
+	for (const r of creates) {
+		const c = callbackOf(r);
+		assert.equal(c.url, r.body.callback_url);
+		assert.equal(c.status, 200, `callback of ${r.taskId}: ${c.error ?? ''} ${c.responseBody}`);
+	}
+	assert.deepEqual(answerOf(callbackOf(b)), { status: 'resumed', task_id: b.taskId });
+	assert.deepEqual(answerOf(callbackOf(a[1])), { status: 'resumed', task_id: a[1].taskId });
+
+	// What the service saw: up to the first callback, only the one look-up each execution makes right
+	// after submitting (before it pauses); then one look-up per callback; one download per video.
+	const firstCallbackAt = Math.min(...emu.callbacks.map((c) => c.at));
+	const lookup = (q) => `${q.body.action}:${(q.body.action === 'retrieve' ? [q.body.id] : [...q.body.ids]).sort().join(',')}`;
+	const lookB = `retrieve:${b.taskId}`;
+	const lookA = `retrieve_batch:${a.map((r) => r.taskId).sort().join(',')}`;
+	const queries = emu.queries();
+	const beforeCallbacks = queries.filter((q) => q.at < firstCallbackAt);
+	assert.deepEqual(beforeCallbacks.map(lookup).sort(), [lookB, lookA].sort(), 'no /veo/tasks request while the executions waited');
+	assert.ok(beforeCallbacks.find((q) => lookup(q) === lookA).at >= a[1].at, "A's look-up follows its last submit");
+	assert.deepEqual(queries.filter((q) => q.at >= firstCallbackAt).map(lookup).sort(), [lookB, lookA, lookA].sort(), 'one look-up per callback');
+	const downloads = emu.downloads();
+	assert.deepEqual(downloads.map((d) => d.path).sort(), creates.map((r) => `/files/${r.taskId}.mp4`).sort(), 'each video downloaded once');
+	assert.ok(downloads.every((d) => d.status === 200));
+	assert.equal(emu.requests.length, creates.length + queries.length + downloads.length, 'no other request');
+	checkBearer(emu.requests);
+
+	// The resumed executions hold what poll mode gives, and the next node ran on it.
+	for (const [executionId, expected] of [
+		[execA, a],
+		[execB, [b]],
+	]) {
+		const execution = await executionWithData(instance, install, executionId);
+		assert.equal(execution.status, 'success');
+		const { runData } = execution.data.resultData;
+		assert.equal(runData.Veo.length, 1, 'the paused run was replaced by the resumed one');
+		const items = executionItems(execution, 'Veo');
+		assert.equal(items.length, expected.length);
+		items.forEach((item, i) => {
+			assert.equal(item.json.taskId, expected[i].taskId, 'output order follows input order');
+			checkSucceeded(emu, item.json, true);
+			assert.equal(item.json.waitingFor, undefined, 'no ledger field in the output');
+			assert.deepEqual(item.pairedItem, { item: i });
+			checkVideoBinary(instance, emu, item, item.json.taskId);
+		});
+		assert.equal(runData.Done.length, 1, 'the next node ran once');
+		const done = executionItems(execution, 'Done');
+		assert.deepEqual(done.map((item) => item.json.taskId), expected.map((r) => r.taskId));
+		assert.ok(done.every((item) => item.binary?.data?.mimeType === 'video/mp4'), 'the video travels on to the next node');
+	}
+}
+
 /** Runs scripts/start.js as `npm start` does, uses it like the editor would, then presses Ctrl-C. */
 async function checkNpmStart(major, install, work) {
 	const home = path.join(work, 'start-home');
@@ -276,6 +565,10 @@ async function suite(major, tarball, VeoEmulator, timings) {
 	const emu = new VeoEmulator({ token: TOKEN, pendingMs: 1000, runningMs: 2000, videoSize: 256 * 1024 + 7 });
 	emu.failTask('REJECT-ME');
 	const baseUrl = await emu.start();
+	// Its own emulator for callback mode, so its request log holds only that test's traffic. A video
+	// takes 5 s: long enough to see the executions wait.
+	const cbEmu = new VeoEmulator({ token: TOKEN, pendingMs: 2000, runningMs: 3000, videoSize: 192 * 1024 + 5 });
+	const cbBaseUrl = await cbEmu.start();
 	const label = `[n8n ${install.profile.n8n}]`;
 
 	try {
@@ -294,6 +587,13 @@ async function suite(major, tarball, VeoEmulator, timings) {
 				JSON.stringify([
 					{ id: CRED_ID, name: CRED_NAME, type: 'aceDataCloudApi', data: { apiToken: TOKEN, baseUrl } },
 					{ id: 'veoBadTokenCred', name: 'Veo (bad token)', type: 'aceDataCloudApi', data: { apiToken: BAD_TOKEN, baseUrl } },
+					{ id: CB.credId, name: CB.credName, type: 'aceDataCloudApi', data: { apiToken: TOKEN, baseUrl: cbBaseUrl } },
+					{
+						id: CB.remoteCredId,
+						name: CB.remoteCredName,
+						type: 'aceDataCloudApi',
+						data: { apiToken: 'e2e-remote-token-never-sent', baseUrl: 'https://api.acedata.cloud' },
+					},
 				]),
 			);
 			await instance.importCredentials(creds);
@@ -303,9 +603,20 @@ async function suite(major, tarball, VeoEmulator, timings) {
 				for (const f of fs.readdirSync(dir).filter((n) => n.endsWith('.json'))) fs.copyFileSync(path.join(dir, f), path.join(wfDir, f));
 			}
 			fs.writeFileSync(path.join(wfDir, 'tool-executor.json'), JSON.stringify(toolExecutorWorkflow(major)));
+			const callbackWorkflows = [
+				{ id: CB.wfId, name: 'e2e: callback mode', path: CB.path, credential: { id: CB.credId, name: CB.credName }, webhookId: 'c0000000-0000-4000-8000-0000000000a1' },
+				{
+					id: CB.remoteWfId,
+					name: 'e2e: callback mode, real-service Base URL, localhost n8n',
+					path: CB.remotePath,
+					credential: { id: CB.remoteCredId, name: CB.remoteCredName },
+					webhookId: 'c0000000-0000-4000-8000-0000000000a2',
+				},
+			];
+			for (const wf of callbackWorkflows) fs.writeFileSync(path.join(wfDir, `${wf.id}.json`), JSON.stringify(callbackWorkflow(wf)));
 			await instance.importWorkflows(wfDir);
 			const list = instance.expectOk(await instance.cli(['list:workflow']), 'list:workflow');
-			for (const id of [...Object.values(EXAMPLE_IDS), 'veoE2eErrorStop1', 'veoE2eErrorCont1', TOOL_WF_ID]) {
+			for (const id of [...Object.values(EXAMPLE_IDS), 'veoE2eErrorStop1', 'veoE2eErrorCont1', TOOL_WF_ID, CB.wfId, CB.remoteWfId]) {
 				assert.match(list.stdout, new RegExp(`^${id}\\|`, 'm'), `workflow ${id} is listed after import`);
 			}
 			const exported = instance.expectOk(
@@ -546,6 +857,35 @@ async function suite(major, tarball, VeoEmulator, timings) {
 			}
 		});
 
+		await test(`${label} n8n start, callback mode: active workflow waits (no polling), callbacks resume it with the videos; stray callbacks change nothing`, async () => {
+			await checkCallbackMode(major, install, instance, cbEmu);
+		});
+
+		await test(`${label} n8n start, callback mode with the real service's Base URL and a localhost WEBHOOK_URL: fails before submitting`, async () => {
+			await activateWorkflow(instance, major, CB.remoteWfId);
+			const marks = [emu.requests.length, cbEmu.requests.length];
+			const started = await postJson(`${instance.baseUrl}/webhook/${CB.remotePath}`, { prompts: [{ prompt: 'A video that is never submitted' }] });
+			assert.equal(started.status, 200, JSON.stringify(started.body));
+			const [listed] = await until('the execution to end', async () => {
+				const execs = await executionsOf(instance, CB.remoteWfId);
+				return execs.length && !['new', 'running', 'waiting'].includes(execs[0].status) ? execs : undefined;
+			});
+			assert.equal(listed.status, 'error', JSON.stringify(listed));
+			const execution = await executionWithData(instance, install, listed.id);
+			const run = execution.data.resultData.runData.Veo?.[0];
+			assert.ok(run?.error, `the Veo node failed: ${JSON.stringify(execution.data.resultData).slice(0, 600)}`);
+			assert.match(run.error.message, new RegExp(`^Ace Data Cloud cannot call back to ${escapeRe(instance.baseUrl)}: that address only works on this machine`));
+			assert.match(run.error.description, /WEBHOOK_URL/);
+			assert.match(run.error.description, /Nothing was submitted/);
+			// The node's own check, not a failed request: n8n has no internet here.
+			assert.doesNotMatch(JSON.stringify(run.error), /ENOTFOUND|EAI_AGAIN|ECONNREFUSED|getaddrinfo|timeout/i);
+			assert.equal(execution.data.resultData.error?.message, run.error.message);
+			assert.equal(execution.data.resultData.runData.Done, undefined, 'nothing ran after the Veo node');
+			const took = Date.parse(execution.stoppedAt) - Date.parse(execution.startedAt);
+			assert.ok(took < 10000, `failed at once (${took} ms)`);
+			assert.deepEqual([emu.requests.length, cbEmu.requests.length], marks, 'no request reached an emulator');
+		});
+
 		await test(`${label} npm start: owner, credentials, examples; example 1 run as the editor runs it; Ctrl-C stops`, async () => {
 			await instance.stop();
 			await checkNpmStart(major, install, work);
@@ -553,6 +893,7 @@ async function suite(major, tarball, VeoEmulator, timings) {
 	} finally {
 		await instance.stop();
 		await emu.stop();
+		await cbEmu.stop();
 		current = undefined;
 		timings[`n8n ${install.profile.n8n} suite`] = Math.round((Date.now() - tSuite) / 1000);
 		if (KEEP) log(`kept ${work}`);

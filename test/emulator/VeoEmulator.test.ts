@@ -622,6 +622,19 @@ describe('callbacks', () => {
 		expect(callback.body).toMatchObject({ success: true, task_id: created.body.task_id, data: [{ state: 'succeeded' }] });
 	});
 
+	it("records the receiver's answer", async () => {
+		await new Promise((resolve) => receiver.close(resolve));
+		receiver = http.createServer((req, res) => {
+			req.resume();
+			req.on('end', () => res.writeHead(404, { 'content-type': 'application/json' }).end('{"error":"unknown task"}'));
+		});
+		await new Promise<void>((resolve) => receiver.listen(Number(new URL(receiverUrl).port), '127.0.0.1', resolve));
+		await create({ action: 'text2video', prompt: 'p', callback_url: receiverUrl });
+		clock.advance(3000);
+		const [callback] = await emu.waitForCallbacks(1);
+		expect(callback).toMatchObject({ status: 404, responseBody: '{"error":"unknown task"}' });
+	});
+
 	it('POSTs the failure body for a failed task, on the real clock', async () => {
 		await emu.stop();
 		emu = new VeoEmulator({ pendingMs: 10, runningMs: 20 });

@@ -3,10 +3,13 @@ import https from 'node:https';
 
 export interface PostResult {
 	status?: number;
+	/** The receiver's answer as text, cut at RESPONSE_BODY_LIMIT bytes. */
+	responseBody?: string;
 	error?: string;
 }
 
 const CALLBACK_TIMEOUT_MS = 10_000;
+const RESPONSE_BODY_LIMIT = 4096;
 
 /**
  * POSTs JSON the way the service delivers callbacks: once, no signature, no retry. Never rejects,
@@ -25,9 +28,15 @@ export function postJson(url: string, body: unknown, signal: AbortSignal): Promi
 			headers: { 'content-type': 'application/json', 'content-length': String(payload.length) },
 		});
 		req.on('response', (res) => {
-			res.resume();
-			res.on('end', () => resolve({ status: res.statusCode }));
-			res.on('error', () => resolve({ status: res.statusCode }));
+			const chunks: Buffer[] = [];
+			let size = 0;
+			res.on('data', (chunk: Buffer) => {
+				if (size < RESPONSE_BODY_LIMIT) chunks.push(chunk);
+				size += chunk.length;
+			});
+			const answer = () => Buffer.concat(chunks).subarray(0, RESPONSE_BODY_LIMIT).toString('utf8');
+			res.on('end', () => resolve({ status: res.statusCode, responseBody: answer() }));
+			res.on('error', () => resolve({ status: res.statusCode, responseBody: answer() }));
 		});
 		req.on('timeout', () => req.destroy(new Error('callback timed out')));
 		req.on('error', (error) => resolve({ error: error.message }));

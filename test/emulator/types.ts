@@ -152,6 +152,8 @@ export interface CallbackRecord {
 	body: TaskResponse;
 	/** The receiver's HTTP status; undefined when the POST failed (see `error`). */
 	status?: number;
+	/** What the receiver answered, as text (at most 4 KiB). */
+	responseBody?: string;
 	error?: string;
 	/** The clock when the POST was sent. */
 	at: number;
