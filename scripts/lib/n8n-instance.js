@@ -168,8 +168,11 @@ class N8nInstance {
 		while (Date.now() < deadline) {
 			if (exited !== undefined) throw new Error(`n8n start exited early (${exited})\n${this.logTail()}`);
 			try {
+				// Not just any 200: while it starts, n8n 2.x answers every request `200 n8n is starting up.
+				// Please wait` (text), then 404 for a moment; the REST API is up once the settings come as JSON.
 				const res = await fetch(`${this.baseUrl}/rest/settings`, { signal: AbortSignal.timeout(3000) });
-				if (res.status === 200) return this.baseUrl;
+				const text = await res.text();
+				if (res.status === 200 && isSettings(text)) return this.baseUrl;
 			} catch {
 				/* not up yet */
 			}
@@ -240,6 +243,16 @@ class N8nInstance {
 		const login = await this.rest('POST', '/rest/login', { email, emailOrLdapLoginId: email, password });
 		if (login.status !== 200) throw new Error(`login as ${email} failed: ${login.status} ${JSON.stringify(login.body)}`);
 		return 'logged-in';
+	}
+}
+
+/** Whether a GET /rest/settings answer is the settings document ({ data: {...} }), not a start-up page. */
+function isSettings(text) {
+	try {
+		const body = JSON.parse(text);
+		return typeof body?.data === 'object' && body.data !== null;
+	} catch {
+		return false;
 	}
 }
 

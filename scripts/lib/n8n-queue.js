@@ -161,7 +161,8 @@ class N8nQueueCluster {
 
 	/**
 	 * Starts the main (`n8n start` on `port` or a free port) and the workers; resolves with the main's
-	 * base URL once the main answers GET /rest/settings 200 and every worker logged that it is ready and
+	 * base URL once the main answers GET /rest/settings with its settings (JSON; see N8nInstance.start())
+	 * and every worker logged that it is ready and
 	 * answers GET /healthz/readiness 200. order: 'auto' (default: all at once on 2.x, or on 1.x when a CLI
 	 * call or an earlier start already migrated the database; else the main first), 'main-first' or
 	 * 'parallel'. On failure everything started is stopped again and the error carries the log tails.
