@@ -371,7 +371,7 @@ async function startPostgres({ dir, keep = false, database = 'n8n', user = 'n8n'
 	};
 	// initdb and postgres find their own share/lib through their path; a clean env avoids PG* surprises.
 	const env = { PATH: `${bin}${path.delimiter}${process.env.PATH || ''}`, LANG: 'C.UTF-8', LC_ALL: 'C.UTF-8', HOME: home };
-	const initdb = await captureAs(
+	const initdb = await capture(
 		path.join(bin, 'initdb'),
 		['-D', dataDir, '--username=postgres', '--auth-local=trust', '--auth-host=scram-sha-256', '--encoding=UTF8', '--locale=C', '--no-sync'],
 		{ env, cwd: home, timeoutMs: 120000, ...runAs },
@@ -476,29 +476,6 @@ async function startPostgres({ dir, keep = false, database = 'n8n', user = 'n8n'
 	}
 	cleanup();
 	throw lastError;
-}
-
-/** Like util.capture(), but may run the command as another user (spawn's uid/gid; needs root). */
-function captureAs(cmd, args, { cwd, env, timeoutMs = 120000, uid, gid } = {}) {
-	return new Promise((resolve) => {
-		const child = spawn(cmd, args, { cwd, env, uid, gid, stdio: ['ignore', 'pipe', 'pipe'] });
-		let stdout = '';
-		let stderr = '';
-		child.stdout.on('data', (d) => (stdout += d));
-		child.stderr.on('data', (d) => (stderr += d));
-		const timer = setTimeout(() => {
-			stderr += `\n[killed after ${timeoutMs} ms]`;
-			child.kill('SIGKILL');
-		}, timeoutMs);
-		child.on('exit', (code, signal) => {
-			clearTimeout(timer);
-			resolve({ code: code ?? (signal ? 128 : 1), signal, stdout, stderr });
-		});
-		child.on('error', (error) => {
-			clearTimeout(timer);
-			resolve({ code: 127, stdout, stderr: stderr + String(error) });
-		});
-	});
 }
 
 module.exports = {

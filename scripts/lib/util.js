@@ -57,9 +57,11 @@ function run(cmd, args, { cwd, env, logFile, label, heartbeatMs = 30000, quiet =
 }
 
 /** Runs a command and collects stdout/stderr (for short calls such as `n8n execute`). */
-function capture(cmd, args, { cwd, env, timeoutMs = 180000, input } = {}) {
+function capture(cmd, args, { cwd, env, timeoutMs = 180000, input, uid, gid } = {}) {
 	return new Promise((resolve) => {
-		const child = spawn(cmd, args, { cwd, env, stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
+		// uid/gid (root only) run the command as another user, e.g. PostgreSQL, which refuses root.
+		const ids = uid === undefined ? {} : { uid, gid };
+		const child = spawn(cmd, args, { cwd, env, ...ids, stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
 		let stdout = '';
 		let stderr = '';
 		child.stdout.on('data', (d) => (stdout += d));
