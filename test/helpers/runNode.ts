@@ -71,6 +71,8 @@ export interface RunNodeOptions {
 	downstream?: INodeType;
 	/** $execution.resumeUrl points at this server, and a run that ends waiting is kept there to be resumed. */
 	waitingWebhooks?: WaitingWebhooks;
+	/** Default: a new one. Reusing one stands for the same execution running the node again (in a loop). */
+	executionId?: string;
 }
 
 export interface RunNodeResult {
@@ -373,7 +375,7 @@ export async function runExecution(
 
 export async function runNode(options: RunNodeOptions): Promise<RunNodeResult> {
 	const { nodeType, downstream, credentials = {}, waitingWebhooks: server } = options;
-	const executionId = randomUUID();
+	const executionId = options.executionId ?? randomUUID();
 	const node: INode = {
 		id: randomUUID(),
 		name: NODE_NAME,

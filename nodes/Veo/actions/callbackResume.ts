@@ -68,7 +68,7 @@ export async function resumeOnCallback(this: IWebhookFunctions): Promise<IWebhoo
 	records.set(taskId, withCallbackResult(records.get(taskId), taskId, body));
 	const remaining = ledger.awaited.filter((task) => !isDone(records.get(task.taskId))).length;
 	if (remaining > 0) return answer(200, { status: 'waiting', task_id: taskId, remaining });
-	if (!claimResume(this.getExecutionId())) return answer(200, { status: 'resuming', task_id: taskId });
+	if (!claimResume(this.getExecutionId(), ledger)) return answer(200, { status: 'resuming', task_id: taskId });
 
 	const node = this.getNode();
 	const results = new ItemResults(
@@ -81,19 +81,24 @@ export async function resumeOnCallback(this: IWebhookFunctions): Promise<IWebhoo
 }
 
 /**
- * Executions this process is resuming, and since when. Two callbacks can both find the batch complete:
+ * Pauses this process is resuming, and since when. Two callbacks can both find the batch complete:
  * n8n 2.x lets only one of them resume the execution, n8n 1.x would resume it twice, and until n8n
  * marks it running (after the downloads) it still looks waiting. Entries are dropped lazily after
  * RESUME_CLAIM_MS, long after n8n has taken over.
+ *
+ * A claim is for one pause, not for the whole execution: in a loop (Loop Over Items → Veo → back) the
+ * same execution pauses again, for new tasks, and must be resumed again. A pause is known by its
+ * execution and the first task it waits for (task IDs are never shared between pauses).
  */
 const resuming = new Map<string, number>();
 const RESUME_CLAIM_MS = 30 * 60_000;
 
-function claimResume(executionId: string): boolean {
+function claimResume(executionId: string, ledger: Ledger): boolean {
 	const now = Date.now();
-	for (const [id, since] of resuming) if (now - since > RESUME_CLAIM_MS) resuming.delete(id);
-	if (resuming.has(executionId)) return false;
-	resuming.set(executionId, now);
+	for (const [key, since] of resuming) if (now - since > RESUME_CLAIM_MS) resuming.delete(key);
+	const pause = `${executionId}/${ledger.awaited[0].taskId}`;
+	if (resuming.has(pause)) return false;
+	resuming.set(pause, now);
 	return true;
 }
 

@@ -44,6 +44,7 @@ export interface RunVeoOptions {
 	typeVersion?: number;
 	/** n8n's waiting webhooks: a run that pauses is kept there, and the emulator's callbacks resume it. */
 	waitingWebhooks?: RunNodeOptions['waitingWebhooks'];
+	executionId?: RunNodeOptions['executionId'];
 }
 
 /** Runs the real Veo node in n8n's engine against the emulator, then checks the token did not leak. */
@@ -62,6 +63,7 @@ export async function runVeo(
 		continueOnFail: options.continueOnFail,
 		cancelAfterMs: options.cancelAfterMs,
 		waitingWebhooks: options.waitingWebhooks,
+		executionId: options.executionId,
 		credentials: {
 			aceDataCloudApi: {
 				type: new AceDataCloudApi(),

@@ -114,6 +114,23 @@ describe("resuming on Ace Data Cloud's callbacks", () => {
 		expect(json(final.items).map((item) => item.state)).toEqual(['succeeded', 'succeeded']);
 	});
 
+	it('resumes an execution again each time it pauses again (the node in a loop: Loop Over Items → Veo → back)', async () => {
+		const executionId = `loop-${Date.now()}`;
+		const prompts = ['first batch', 'second batch', 'third batch'];
+		for (const [run, prompt] of prompts.entries()) {
+			const paused = await runVeo(emulator(), { ...parameters('callback'), downloadVideo: false }, { items: [{ prompt }], waitingWebhooks: n8n, executionId });
+			expect(paused.status).toBe('waiting');
+			const final = await n8n.finished(executionId);
+			const task = emulator().listTasks()[run];
+			expect(task.request.prompt).toBe(prompt);
+			// One callback per pause, and each one resumes: not 'resuming' as if the first pause's claim still held.
+			const calls = await n8n.waitForCalls(run + 1);
+			expect(calls[run].response).toEqual({ status: 'resumed', task_id: task.id });
+			expect(final.status).toBe('success');
+			expect(json(final.items).map((item) => item.taskId)).toEqual([task.id]);
+		}
+	});
+
 	it('resumes on a late callback even when the earlier ones were lost', async () => {
 		emulator().loseCallbacks();
 		const first = await runVeo(emulator(), { ...parameters('callback'), downloadVideo: false }, { items, waitingWebhooks: n8n });
