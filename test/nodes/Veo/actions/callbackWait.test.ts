@@ -1,7 +1,10 @@
 import { NodeOperationError } from 'n8n-workflow';
 
+import { AceDataCloudApi } from '../../../../credentials/AceDataCloudApi.credentials';
+import { Veo } from '../../../../nodes/Veo/Veo.node';
+import { runNode } from '../../../helpers/runNode';
 import { WaitingWebhooks } from '../../../helpers/waitingWebhooks';
-import { expectNoSecret, json, runVeo, useEmulator } from '../fixture';
+import { expectNoSecret, json, runVeo, TOKEN, useEmulator } from '../fixture';
 
 /** Pause mode, up to the pause: what is submitted, what n8n keeps, and what is refused. */
 describe('pausing until Ace Data Cloud calls back', () => {
@@ -92,6 +95,21 @@ describe('pausing until Ace Data Cloud calls back', () => {
 		expect(result.error?.message).toMatch(/^Ace Data Cloud cannot call back to http:\/\/127\.0\.0\.1:\d+: that address only works on this machine$/);
 		expect((result.error as NodeOperationError).description).toMatch(/WEBHOOK_URL/);
 		expect(result.status).toBe('error');
+		expect(emulator().requests).toEqual([]);
+	});
+
+	it('refuses to pause when an AI agent runs the node as a tool, before any request', async () => {
+		// n8n names the tool form of a node after it with 'Tool' appended.
+		class VeoTool extends Veo {
+			description = { ...new Veo().description, name: 'veoTool' };
+		}
+		const result = await runNode({
+			nodeType: new VeoTool(),
+			parameters: { ...pauseMode, prompt: 'a tool call' },
+			credentials: { aceDataCloudApi: { type: new AceDataCloudApi(), data: { apiToken: TOKEN, baseUrl: emulator().baseUrl } } },
+			waitingWebhooks: n8n,
+		});
+		expect(result.error?.message).toBe('The node cannot pause for callbacks while an AI agent uses it as a tool');
 		expect(emulator().requests).toEqual([]);
 	});
 
