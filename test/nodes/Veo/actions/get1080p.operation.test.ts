@@ -1,3 +1,4 @@
+import { WaitingWebhooks } from '../../../helpers/waitingWebhooks';
 import { createBodies, runVeo, useEmulator } from '../fixture';
 
 describe('Get 1080p', () => {
@@ -24,5 +25,32 @@ describe('Get 1080p', () => {
 		expect(taskId).not.toBe(made.items[0].json.taskId);
 		expect(item.json).toMatchObject({ state: 'succeeded', videoId, videoUrl: emulator().videoUrl(taskId) });
 		expect((await result.readBinary(item)).equals(emulator().videoBytes(taskId))).toBe(true);
+	});
+});
+
+describe('Get 1080p, paused until Ace Data Cloud calls back', () => {
+	const emulator = useEmulator();
+	const n8n = new WaitingWebhooks();
+	beforeAll(async () => await n8n.start());
+	afterAll(async () => await n8n.stop());
+
+	it('pauses, then resumes with the 1080p video', async () => {
+		const made = await runVeo(emulator(), { operation: 'textToVideo', prompt: 'p', model: 'veo3', options: { pollInterval: 1 } });
+		const videoId = made.items[0].json.videoId as string;
+
+		const paused = await runVeo(
+			emulator(),
+			{ operation: 'get1080p', videoId, model: 'veo3', waitMode: 'callback', downloadVideo: true },
+			{ waitingWebhooks: n8n },
+		);
+		expect(paused.status).toBe('waiting');
+		expect(createBodies(emulator()).slice(1)).toEqual([
+			{ action: 'get1080p', model: 'veo3', video_id: videoId, async: true, callback_url: expect.stringContaining(paused.executionId) },
+		]);
+		const final = await n8n.finished(paused.executionId);
+		const [item] = final.items;
+		const taskId = item.json.taskId as string;
+		expect(item.json).toMatchObject({ state: 'succeeded', videoId, videoUrl: emulator().videoUrl(taskId) });
+		expect((await final.readBinary(item)).equals(emulator().videoBytes(taskId))).toBe(true);
 	});
 });
