@@ -7,7 +7,7 @@ const fs = require('node:fs');
 const net = require('node:net');
 const path = require('node:path');
 const { spawn } = require('node:child_process');
-const { capture, log, sleep, tail } = require('./util');
+const { capture, jsonOrText, log, sleep, tail } = require('./util');
 
 /** A free TCP port on 127.0.0.1 (asked from the OS, then released). */
 function freePort() {
@@ -220,14 +220,7 @@ class N8nInstance {
 		const setCookie = res.headers.get('set-cookie');
 		const auth = setCookie && /n8n-auth=[^;]+/.exec(setCookie);
 		if (auth) this.cookie = auth[0];
-		const text = await res.text();
-		let parsed = text;
-		try {
-			parsed = JSON.parse(text);
-		} catch {
-			/* not JSON */
-		}
-		return { status: res.status, body: parsed, headers: res.headers };
+		return { status: res.status, body: jsonOrText(await res.text()), headers: res.headers };
 	}
 
 	/** Creates the owner account (first run) or logs in (later runs). */

@@ -90,4 +90,13 @@ function sleep(ms) {
 	return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
-module.exports = { ROOT, log, tail, run, capture, rmrf, sleep };
+/** `text` parsed as JSON, or `text` itself when it is not JSON (so an unexpected answer shows as it is). */
+function jsonOrText(text) {
+	try {
+		return JSON.parse(text);
+	} catch {
+		return text;
+	}
+}
+
+module.exports = { ROOT, log, tail, run, capture, rmrf, sleep, jsonOrText };

@@ -28,16 +28,11 @@ const os = require('node:os');
 const path = require('node:path');
 const { log, rmrf, sleep } = require('../../scripts/lib/util');
 const { ensureN8n, cacheRoot } = require('../../scripts/lib/n8n-install');
-const { buildEmulator } = require('../../scripts/lib/emulator');
-const { packPackage } = require('../../scripts/lib/pack');
 const { ensureQueuePackages, startRedis, startPostgres, killOnExit } = require('../../scripts/lib/queue-services');
 const { N8nQueueCluster } = require('../../scripts/lib/n8n-queue');
-const { FINISHED_STATUSES, activateWorkflow, postWebhook, listExecutions, readExecution, nodeItems, readBinary } = require('../../scripts/lib/n8n-rest');
+const { isFinished, activateWorkflow, triggerWebhook, listExecutions, readExecution, nodeItems, readBinary } = require('../../scripts/lib/n8n-rest');
+const { MAJORS, KEEP, argValue, PACKAGE, NODE_TYPE, test, showOnFailure, packAndBuildEmulator, setupFailed, allPassed, finish, until, answerOf, escapeRe } = require('./harness');
 
-const args = process.argv.slice(2);
-const argValue = (name) => args.find((a) => a.startsWith(`--${name}=`))?.split('=')[1];
-const MAJORS = (argValue('n8n') || process.env.VEO_E2E_N8N || '1,2').split(',').map(Number);
-const KEEP = args.includes('--keep');
 const BINARY_MODE = argValue('binary') || 'filesystem';
 
 const N = 6; // executions per mode, all triggered at once
@@ -50,8 +45,6 @@ const VIDEO_MS = PENDING_MS + RUNNING_MS;
 const SAMPLE_EVERY_MS = 200;
 
 const TOKEN = 'queue-e2e-token-3c9b';
-const PACKAGE = 'n8n-nodes-acedatacloud-veo';
-const NODE_TYPE = `${PACKAGE}.veo`;
 const CRED = { id: 'veoQueueEmulator', name: 'Veo (queue e2e emulator)' };
 const OWNER = { email: 'queue@example.com', password: 'Queue-Passw0rd!' };
 const MODES = {
@@ -104,46 +97,7 @@ function workflow(mode) {
 	};
 }
 
-// ----- a tiny test runner, as in run.js -----
-
-const results = [];
-let current; // { cluster } of the version under test, for log tails
-
-async function test(name, fn) {
-	const started = Date.now();
-	try {
-		await fn();
-		results.push({ name, ok: true });
-		log(`  ✔ ${name} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
-		return true;
-	} catch (error) {
-		results.push({ name, ok: false, error });
-		log(`  ✘ ${name}`);
-		console.log(indent(error.stack || String(error)));
-		if (current?.cluster) console.log(indent(current.cluster.logTails(25)));
-		return false;
-	}
-}
-
-function indent(text) {
-	return String(text)
-		.split('\n')
-		.map((l) => `      ${l}`)
-		.join('\n');
-}
-
 const seconds = (ms) => +(ms / 1000).toFixed(1);
-
-/** Polls `probe` every 250 ms until it returns a truthy value. */
-async function until(what, probe, timeoutMs = 60000) {
-	const deadline = Date.now() + timeoutMs;
-	for (;;) {
-		const value = await probe();
-		if (value) return value;
-		if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}`);
-		await sleep(250);
-	}
-}
 
 /**
  * Samples `GET /rest/executions` (all workflows) every SAMPLE_EVERY_MS until stopped. Each sample:
@@ -203,18 +157,15 @@ async function runBatch(main, mode, prompts, { timeoutMs = 180000 } = {}) {
 	const sampler = startSampler(main);
 	try {
 		const t0 = Date.now();
-		const answers = await Promise.all(prompts.map((prompt) => postWebhook(main, hookPath, { prompt })));
-		answers.forEach((a, i) => {
-			assert.equal(a.status, 200, `POST /webhook/${hookPath} (prompt ${i + 1}): ${a.status} ${a.text.slice(0, 300)}`);
-			assert.deepEqual(a.body, { message: 'Workflow was started' }, 'the Webhook trigger answers on receipt');
-		});
+		await Promise.all(prompts.map((prompt) => triggerWebhook(main, hookPath, { prompt })));
 		const executions = await until(
 			`${prompts.length} ${mode}-mode executions to finish`,
 			async () => {
 				const mine = (await listExecutions(main, { workflowId: wfId })).filter((e) => !before.has(e.id));
-				return mine.length === prompts.length && mine.every((e) => FINISHED_STATUSES.includes(e.status)) ? mine : undefined;
+				return mine.length === prompts.length && mine.every(isFinished) ? mine : undefined;
 			},
 			timeoutMs,
+			250,
 		);
 		const lastStop = Math.max(...executions.map((e) => Date.parse(e.stoppedAt)));
 		return { t0, executions, wall: lastStop - t0, samples: await sampler.stop(), samplerErrors: sampler.errors };
@@ -268,15 +219,6 @@ async function checkOutput(main, emu, executionId, prompts) {
 	return { prompt, taskId: json.taskId, create };
 }
 
-/** What n8n answered a callback: parsed JSON, or the raw text. */
-function answerOf(callback) {
-	try {
-		return JSON.parse(callback.responseBody);
-	} catch {
-		return callback.responseBody;
-	}
-}
-
 // ----- the suite for one n8n version -----
 
 async function suite(major, { tarball, VeoEmulator, timings }) {
@@ -303,7 +245,7 @@ async function suite(major, { tarball, VeoEmulator, timings }) {
 			[redis, postgres] = await Promise.all([startRedis({ keep: KEEP }), startPostgres({ keep: KEEP })]);
 			t['Redis + PostgreSQL start'] = seconds(Date.now() - t0);
 			cluster = new N8nQueueCluster(install, path.join(work, 'home'), { redis, postgres, workers: WORKERS, concurrency: CONCURRENCY, binaryDataMode: BINARY_MODE });
-			current = { cluster };
+			showOnFailure(() => cluster.logTails(25));
 			t0 = Date.now();
 			const nodesDir = await cluster.installPackage(tarball);
 			assert.ok(fs.existsSync(path.join(nodesDir, 'node_modules', PACKAGE, 'dist', 'nodes', 'Veo', 'Veo.node.js')), 'the package is installed');
@@ -426,7 +368,7 @@ async function suite(major, { tarball, VeoEmulator, timings }) {
 				const create = creates.find((r) => r.taskId === c.taskId);
 				assert.ok(create, `callback for a task of this batch: ${c.taskId}`);
 				assert.equal(c.url, create.body.callback_url, 'posted to the callback_url the node sent');
-				assert.match(c.url, new RegExp(`^${main.baseUrl.replace(/[.]/g, '\\.')}/webhook-waiting/\\d+`), 'callback_url: the main\'s resume address');
+				assert.match(c.url, new RegExp(`^${escapeRe(main.baseUrl)}/webhook-waiting/\\d+`), 'callback_url: the main\'s resume address');
 				assert.equal(c.status, 200, `callback of ${c.taskId}: ${c.error ?? ''} ${c.responseBody}`);
 				assert.deepEqual(answerOf(c), { status: 'resumed', task_id: c.taskId }, `n8n's answer to the callback of ${c.taskId}`);
 			}
@@ -478,7 +420,7 @@ async function suite(major, { tarball, VeoEmulator, timings }) {
 		if (cluster) await cluster.stop().catch(() => {});
 		await Promise.all([redis?.stop(), postgres?.stop()]);
 		await emu.stop();
-		current = undefined;
+		showOnFailure(undefined);
 		t['suite (without the install)'] = seconds(Date.now() - tSuite);
 		if (KEEP) log(`kept ${work}`);
 		else rmrf(work);
@@ -492,43 +434,26 @@ async function main() {
 	log(`e2e (queue mode): n8n ${MAJORS.map((m) => `${m}.x`).join(' and ')}; cache ${cacheRoot()}; ${N} executions per mode on ${WORKERS} workers × ${CONCURRENCY}`);
 	const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'veo-queue-pack-'));
 	const forgetTmp = KEEP ? () => {} : killOnExit(() => rmrf(tmp));
-	let tarball;
-	let VeoEmulator;
 	await test('Redis and PostgreSQL installed (Debian packages)', async () => {
 		const t0 = Date.now();
 		const pkgs = await ensureQueuePackages();
 		timings.setup[`Debian packages (${pkgs.installed.length ? `installed ${pkgs.installed.join(', ')}` : 'already there'})`] = seconds(Date.now() - t0);
 	});
-	await test('build and pack the package; compile the emulator', async () => {
-		const t0 = Date.now();
-		tarball = await packPackage(tmp);
-		({ VeoEmulator } = await buildEmulator());
-		timings.setup['build + pack + emulator'] = seconds(Date.now() - t0);
-	});
-	if (tarball && VeoEmulator && results.every((r) => r.ok)) {
+	const { tarball, VeoEmulator, ms } = await packAndBuildEmulator(tmp);
+	if (tarball && VeoEmulator) timings.setup['build + pack + emulator'] = seconds(ms);
+	if (tarball && VeoEmulator && allPassed()) {
 		for (const major of MAJORS) {
 			try {
 				await suite(major, { tarball, VeoEmulator, timings });
 			} catch (error) {
-				results.push({ name: `queue mode, n8n ${major}.x set-up`, ok: false, error });
-				log(`  ✘ queue mode, n8n ${major}.x set-up failed`);
-				console.log(indent(error.stack || String(error)));
+				setupFailed(`queue mode, n8n ${major}.x set-up`, error);
 			}
 		}
 	}
 	rmrf(tmp);
 	forgetTmp();
-	const failed = results.filter((r) => !r.ok);
-	console.log('');
-	for (const [what, t] of Object.entries(timings)) {
-		for (const [k, s] of Object.entries(t)) log(`time: ${what}: ${k}: ${s}${k.includes('÷') ? '×' : ' s'}`);
-	}
-	if (failed.length) {
-		console.log('\nFailed:');
-		for (const f of failed) console.log(`  ✘ ${f.name}: ${String(f.error?.message).split('\n')[0]}`);
-	}
-	console.log(`\ne2e (queue mode): ${results.length - failed.length} passed, ${failed.length} failed (${Math.round((Date.now() - started) / 1000)} s)`);
-	process.exit(failed.length ? 1 : 0);
+	const timeLines = Object.entries(timings).flatMap(([what, t]) => Object.entries(t).map(([k, s]) => `${what}: ${k}: ${s}${k.includes('÷') ? '×' : ' s'}`));
+	finish('e2e (queue mode)', started, timeLines);
 }
 
 main().catch((error) => {

@@ -14,22 +14,15 @@ const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
-const { ROOT, log, run, rmrf } = require('../../scripts/lib/util');
+const { ROOT, log, rmrf } = require('../../scripts/lib/util');
 const { ensureN8n, installCommunityPackage, cacheRoot } = require('../../scripts/lib/n8n-install');
 const { spawn } = require('node:child_process');
 const { N8nInstance, freePort } = require('../../scripts/lib/n8n-instance');
-const { buildEmulator } = require('../../scripts/lib/emulator');
-const { packPackage } = require('../../scripts/lib/pack');
-
-const args = process.argv.slice(2);
-const argValue = (name) => args.find((a) => a.startsWith(`--${name}=`))?.split('=')[1];
-const MAJORS = (argValue('n8n') || process.env.VEO_E2E_N8N || '1,2').split(',').map(Number);
-const KEEP = args.includes('--keep');
+const { isFinished, activateWorkflow, postJson, triggerWebhook, listExecutions, readExecution, waitForExecution, nodeItems, readBinary } = require('../../scripts/lib/n8n-rest');
+const { MAJORS, KEEP, PACKAGE, NODE_TYPE, test, showOnFailure, packAndBuildEmulator, setupFailed, finish, until, answerOf, escapeRe } = require('./harness');
 
 const TOKEN = 'e2e-good-token-7f3a';
 const BAD_TOKEN = 'e2e-wrong-token';
-const PACKAGE = 'n8n-nodes-acedatacloud-veo';
-const NODE_TYPE = `${PACKAGE}.veo`;
 const TOOL_TYPE = `${PACKAGE}.veoTool`;
 const CRED_ID = 'veoLocalEmulator';
 const CRED_NAME = 'Veo (local emulator)';
@@ -40,7 +33,10 @@ const EXAMPLE_IDS = {
 	wait: 'veoExample04Wait',
 	hd: 'veoExample05Hd10',
 	agent: 'veoExample06Agen',
+	pause: 'veoExample07Paus',
 };
+
+const readExample = (file) => JSON.parse(fs.readFileSync(path.join(ROOT, 'examples', file), 'utf8'));
 
 const TOOL_WF_ID = 'veoE2eToolExec01';
 const TOOL_ARGS = { prompt: 'A red fox trotting through fresh snow, low angle', aspectRatio: '9:16' };
@@ -50,7 +46,7 @@ const TOOL_ARGS = { prompt: 'A red fox trotting through fresh snow, low angle', 
  * node (what the editor uses to run one tool node alone) with the arguments an agent would give.
  */
 function toolExecutorWorkflow(major) {
-	const example = JSON.parse(fs.readFileSync(path.join(ROOT, 'examples', '06-ai-agent-tool.json'), 'utf8'));
+	const example = readExample('06-ai-agent-tool.json');
 	const tool = example.nodes.find((n) => n.type === TOOL_TYPE);
 	return {
 		id: TOOL_WF_ID,
@@ -82,29 +78,49 @@ function toolExecutorWorkflow(major) {
 }
 
 /**
- * Callback mode ("Pause Until Ace Data Cloud Calls Back") in `n8n start`: an active workflow whose
- * Webhook trigger answers at once (responseMode onReceived: the caller never holds a connection
- * while the videos render, so no Respond to Webhook node), one item per prompt (Split Out), the Veo
- * node (version 2) pausing the execution, and a No Op node after it to show the resumed run goes on.
- * A second copy uses a credential for the real service, whose Base URL n8n's localhost cannot be
- * called back from.
+ * Callback mode ("Pause Until Ace Data Cloud Calls Back") in `n8n start` is checked on example 7 as it
+ * is: an active workflow whose Webhook trigger answers at once (responseMode onReceived: the caller never
+ * holds a connection while the video renders), the Veo node (version 2) pausing the execution, and a No
+ * Op node after it to show the resumed run goes on. Its webhook path and node names come from the file.
+ */
+function pauseExample() {
+	const workflow = readExample('07-pause-until-callback.json');
+	assert.equal(workflow.id, EXAMPLE_IDS.pause);
+	const webhook = workflow.nodes.find((n) => n.type === 'n8n-nodes-base.webhook');
+	const veo = workflow.nodes.find((n) => n.type === NODE_TYPE);
+	const [[next]] = workflow.connections[veo.name].main;
+	return { workflow, path: webhook.parameters.path, webhook, veo, next: next.node };
+}
+
+/**
+ * A copy of example 7 uses a credential for the real service, whose Base URL n8n's localhost cannot be
+ * called back from; the Loop Over Items workflow uses the callback emulator (5 s videos).
  */
 const CB = {
 	credId: 'veoCallbackEmu01',
 	credName: 'Veo (callback emulator)',
 	remoteCredId: 'veoRemoteAcedata',
 	remoteCredName: 'Ace Data Cloud (remote, never called)',
-	wfId: 'veoE2eCallback01',
 	remoteWfId: 'veoE2eCallback02',
-	path: 'veo-callback-e2e',
 	remotePath: 'veo-callback-e2e-remote',
-	veoNodeId: 'c0000000-0000-4000-8000-000000000003',
 };
 
+/** Example 7 with the real service's credential, its own id, name and webhook. */
+function remotePauseWorkflow() {
+	const { workflow, webhook, veo } = pauseExample();
+	const credential = { id: CB.remoteCredId, name: CB.remoteCredName };
+	const copy = (node) => {
+		if (node === webhook) return { ...node, webhookId: 'c0000000-0000-4000-8000-0000000000a2', parameters: { ...node.parameters, path: CB.remotePath } };
+		if (node === veo) return { ...node, credentials: { aceDataCloudApi: credential } };
+		return node;
+	};
+	return { ...workflow, id: CB.remoteWfId, name: 'e2e: example 7 with the real-service Base URL, localhost n8n', nodes: workflow.nodes.map(copy) };
+}
+
 /**
- * The nodes the callback-mode workflows are made of: a Webhook trigger (POST, answering on receipt), one
- * item per prompt of the body (Split Out), the Veo node (version 2, text to video, pausing for
- * callbacks, downloading the video) and a No Op "Done". `ids` holds each node's id.
+ * The nodes of the Loop Over Items workflow: a Webhook trigger (POST, answering on receipt), one item
+ * per prompt of the body (Split Out), the Veo node (version 2, text to video, pausing for callbacks,
+ * downloading the video) and a No Op "Done". `ids` holds each node's id.
  */
 function callbackNodes({ path: webhookPath, webhookId, credential, ids }) {
 	return {
@@ -147,29 +163,6 @@ function callbackNodes({ path: webhookPath, webhookId, credential, ids }) {
 }
 
 const mainTo = (node) => ({ node, type: 'main', index: 0 });
-
-/** Webhook → Split Out → Veo → Done. */
-function callbackWorkflow({ id, name, ...nodeOptions }) {
-	const ids = {
-		webhook: 'c0000000-0000-4000-8000-000000000001',
-		split: 'c0000000-0000-4000-8000-000000000002',
-		veo: CB.veoNodeId,
-		done: 'c0000000-0000-4000-8000-000000000004',
-	};
-	const { webhook, split, veo, done } = callbackNodes({ ...nodeOptions, ids });
-	return {
-		id,
-		name,
-		active: false,
-		settings: { executionOrder: 'v1' },
-		nodes: [webhook, split, veo, done],
-		connections: {
-			[webhook.name]: { main: [[mainTo(split.name)]] },
-			[split.name]: { main: [[mainTo(veo.name)]] },
-			[veo.name]: { main: [[mainTo(done.name)]] },
-		},
-	};
-}
 
 /**
  * The pattern for many videos in one execution: Loop Over Items (Split In Batches version 3) hands
@@ -219,44 +212,7 @@ function callbackLoopWorkflow({ credential }) {
 	};
 }
 
-// ----- a tiny test runner -----
-
-const results = [];
-let current; // { instance } of the version under test, for log tails
-
-async function test(name, fn) {
-	const started = Date.now();
-	try {
-		await fn();
-		results.push({ name, ok: true });
-		log(`  ✔ ${name} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
-	} catch (error) {
-		results.push({ name, ok: false, error });
-		log(`  ✘ ${name}`);
-		console.log(indent(error.stack || String(error)));
-		if (current?.instance) console.log(indent(current.instance.logTail(25)));
-	}
-}
-
-function indent(text) {
-	return String(text)
-		.split('\n')
-		.map((l) => `      ${l}`)
-		.join('\n');
-}
-
 // ----- helpers on n8n runs -----
-
-/** Output items of a node in a `n8n execute --rawOutput` run. */
-function itemsOf(runJson, nodeName) {
-	const runData = runJson?.data?.resultData?.runData;
-	assert.ok(runData, `no runData in the execute output:\n${JSON.stringify(runJson)?.slice(0, 500)}`);
-	const runs = runData[nodeName];
-	assert.ok(runs?.length, `node '${nodeName}' did not run; ran: ${Object.keys(runData).join(', ')}`);
-	const last = runs[runs.length - 1];
-	assert.ok(!last.error, `node '${nodeName}' failed: ${last.error?.message}`);
-	return last.data.main[0];
-}
 
 function executeOk(result, workflowId) {
 	const hint = `\n--- n8n execute --id ${workflowId}: exit ${result.code} ---\n${(result.stdout + result.stderr).slice(-3000)}`;
@@ -321,93 +277,6 @@ function checkBearer(reqs, token = TOKEN) {
 	}
 }
 
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** Polls `probe` (sync or async) every 100 ms until it returns a truthy value. */
-async function until(what, probe, timeoutMs = 20000) {
-	const deadline = Date.now() + timeoutMs;
-	for (;;) {
-		const value = await probe();
-		if (value) return value;
-		if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}`);
-		await sleep(100);
-	}
-}
-
-/** POSTs JSON the way a caller (or Ace Data Cloud) does: { status, body (parsed when JSON) }. */
-async function postJson(url, body) {
-	const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-	const text = await res.text();
-	let parsed = text;
-	try {
-		parsed = JSON.parse(text);
-	} catch {
-		/* not JSON */
-	}
-	return { status: res.status, body: parsed };
-}
-
-/**
- * Activates (publishes) an imported workflow through the REST API as the editor does:
- * `POST /rest/workflows/:id/activate` with its versionId (1.123 and 2.41). 2.x registers the
- * triggers through its publication outbox, after the answer: wait until it reports 'published'.
- */
-async function activateWorkflow(instance, major, workflowId) {
-	const wf = await instance.rest('GET', `/rest/workflows/${workflowId}`);
-	assert.equal(wf.status, 200, `GET workflow ${workflowId}: ${JSON.stringify(wf.body).slice(0, 300)}`);
-	const res = await instance.rest('POST', `/rest/workflows/${workflowId}/activate`, { versionId: wf.body.data.versionId });
-	assert.equal(res.status, 200, `activate ${workflowId}: ${JSON.stringify(res.body).slice(0, 500)}`);
-	assert.equal(res.body.data.active, true, `${workflowId} is active`);
-	if (major < 2) return;
-	await until(`workflow ${workflowId} to be published`, async () => {
-		const status = await instance.rest('GET', `/rest/workflows/${workflowId}/publication-status`);
-		assert.equal(status.status, 200, JSON.stringify(status.body));
-		const { status: state, triggers } = status.body.data;
-		assert.ok(!['failed', 'partial'].includes(state), `publication of ${workflowId}: ${JSON.stringify(status.body.data)}`);
-		return state === 'published' && triggers.every((t) => t.status === 'activated');
-	});
-}
-
-/** The executions of a workflow, newest first: `GET /rest/executions` (same shape in 1.123 and 2.41). */
-async function executionsOf(instance, workflowId) {
-	const filter = encodeURIComponent(JSON.stringify({ workflowId }));
-	const res = await instance.rest('GET', `/rest/executions?filter=${filter}&limit=50`);
-	assert.equal(res.status, 200, `GET /rest/executions: ${JSON.stringify(res.body).slice(0, 300)}`);
-	return res.body.data.results;
-}
-
-/** One execution with its run data (`GET /rest/executions/:id`; n8n sends `data` flattened with its own flatted). */
-async function executionWithData(instance, install, executionId) {
-	const res = await instance.rest('GET', `/rest/executions/${executionId}`);
-	assert.equal(res.status, 200, `GET /rest/executions/${executionId}: ${JSON.stringify(res.body).slice(0, 300)}`);
-	const flatted = require(path.join(install.dir, 'node_modules', 'flatted'));
-	const execution = res.body.data;
-	return { ...execution, data: typeof execution.data === 'string' ? flatted.parse(execution.data) : execution.data };
-}
-
-/** Output items of a node's last run in an execution read through the REST API. */
-function executionItems(execution, nodeName) {
-	return itemsOf({ data: execution.data }, nodeName);
-}
-
-const escapeRe = (text) => text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
-
-/** What n8n answered a callback: parsed JSON, or the raw text (so a wrong answer shows as it is). */
-function answerOf(callback) {
-	try {
-		return JSON.parse(callback.responseBody);
-	} catch {
-		return callback.responseBody;
-	}
-}
-
-/** Calls a callback-mode workflow's Webhook trigger with `{ prompts: [{ prompt }, …] }`; it answers on receipt. */
-async function triggerPrompts(instance, webhookPath, prompts) {
-	const res = await postJson(`${instance.baseUrl}/webhook/${webhookPath}`, { prompts: prompts.map((prompt) => ({ prompt })) });
-	assert.equal(res.status, 200, `the Webhook trigger: ${JSON.stringify(res.body)}`);
-	assert.deepEqual(res.body, { message: 'Workflow was started' }, 'the trigger answers on receipt');
-}
-
 /** The execution id in a callback address (`…/webhook-waiting/<id>[?signature=…]/<node id>`). */
 const executionOfUrl = (url) => /\/webhook-waiting\/([^/?]+)/.exec(url)?.[1];
 
@@ -416,10 +285,10 @@ const callbackUrlShape = (instance, major, veoNodeId) =>
 	new RegExp(`^${escapeRe(instance.baseUrl)}/webhook-waiting/\\d+${major >= 2 ? '\\?signature=[0-9a-f]+' : ''}/${veoNodeId}$`);
 
 /** Checks an emulator create of callback mode: the body poll mode sends, plus the callback address. */
-function checkCallbackCreate(create, urlShape) {
+function checkCallbackCreate(create, urlShape, model) {
 	assert.match(create.body.callback_url, urlShape, 'callback_url: the execution resume URL plus the node id');
 	const { callback_url: _, ...rest } = create.body;
-	assert.deepEqual(rest, { action: 'text2video', model: 'veo3-fast', prompt: create.body.prompt, async: true });
+	assert.deepEqual(rest, { action: 'text2video', model, prompt: create.body.prompt, async: true });
 }
 
 /** A task query as `action:sorted ids` (retrieve asks about one task, retrieve_batch about several). */
@@ -454,7 +323,7 @@ async function sampleExecutions(instance, workflowId, isDone, timeoutMs, explain
 			`the executions of ${workflowId} to finish`,
 			async () => {
 				const from = Date.now();
-				const list = await executionsOf(instance, workflowId);
+				const list = await listExecutions(instance, { workflowId });
 				samples.push({ from, to: Date.now(), executions: list.map(({ id, status, waitTill }) => ({ id, status, waitTill })) });
 				return isDone(list) ? list : undefined;
 			},
@@ -481,131 +350,115 @@ function emulatorStory(emu) {
 	return events.map((e) => `  +${((e.at - t0) / 1000).toFixed(2)} s  ${e.what} → ${e.result}`).join('\n');
 }
 
-const isFinished = (execution) => !['new', 'running', 'waiting'].includes(execution.status);
-
 /**
- * Callback mode end to end in `n8n start`: two webhook calls (one prompt, then two), both executions
- * pause (status waiting, waitTill = now + Max Wait) while nothing polls; stray callbacks are turned
- * away without effect; the emulator's callbacks resume each execution once all its tasks are done,
- * with the output poll mode gives. The two-prompt execution's creates are answered 1 s late each
- * (an injected delay), so its first task ends a second before the other: that callback must find the
- * batch incomplete and leave the execution waiting.
+ * Callback mode end to end in `n8n start`, on example 7 as it is (its emulator credential; 3 s videos):
+ * two webhook calls at once, one prompt each, as the example's curl command sends. Both executions pause
+ * (status waiting, waitTill = now + Max Wait) while nothing polls; stray callbacks are turned away
+ * without effect; each task's callback resumes its execution with the output poll mode gives, which the
+ * next node gets. (A batch whose first callback finds another task still rendering: the loop check.)
  */
-async function checkCallbackMode(major, install, instance, emu) {
-	await activateWorkflow(instance, major, CB.wfId);
-	const trigger = (prompts) => triggerPrompts(instance, CB.path, prompts);
-	const promptB = 'A lighthouse beam sweeping over a stormy sea at night';
-	const promptsA = ['A hummingbird hovering at a red flower, slow motion', 'Rain running down a window, city lights blurred behind it'];
-	await trigger([promptB]);
-	await until('the one-prompt execution to submit', () => emu.creates().length === 1);
-	emu.inject({ path: '/veo/videos', kind: 'delay', delayMs: 1000, count: 2 });
-	await trigger(promptsA);
-	const creates = await until('three submits', () => (emu.creates().length === 3 ? emu.creates() : undefined));
-
-	const task = (prompt) => creates.find((r) => r.body.prompt === prompt);
-	const b = task(promptB);
-	const a = promptsA.map(task);
-	const urlShape = callbackUrlShape(instance, major, CB.veoNodeId);
-	for (const r of creates) checkCallbackCreate(r, urlShape);
-	const execB = executionOfUrl(b.body.callback_url);
-	const execA = executionOfUrl(a[0].body.callback_url);
-	assert.equal(executionOfUrl(a[1].body.callback_url), execA, 'one execution per webhook call');
-	assert.notEqual(execA, execB);
-	assert.deepEqual(a.map((r) => r.fault), ['delay', 'delay']);
+async function checkPauseExample(major, instance, emu) {
+	const { path: hookPath, veo, next } = pauseExample();
+	const workflowId = EXAMPLE_IDS.pause;
+	await activateWorkflow(instance, workflowId);
+	const mark = emu.requests.length;
+	const callbacksBefore = emu.callbacks.length;
+	const prompts = ['A lighthouse beam sweeping over a stormy sea at night', 'A hummingbird hovering at a red flower, slow motion'];
+	await Promise.all(prompts.map((prompt) => triggerWebhook(instance, hookPath, { prompt })));
+	const creates = await until('two submits', () => {
+		const made = since(emu, mark).creates.filter((r) => r.taskId);
+		return made.length === 2 ? prompts.map((prompt) => made.find((r) => r.body.prompt === prompt)) : undefined;
+	});
+	assert.ok(creates.every(Boolean), 'one task per prompt');
+	const [a, b] = creates;
+	const urlShape = callbackUrlShape(instance, major, veo.id);
+	for (const r of creates) checkCallbackCreate(r, urlShape, veo.parameters.model);
+	const [execA, execB] = creates.map((r) => executionOfUrl(r.body.callback_url));
+	assert.notEqual(execA, execB, 'one execution per webhook call');
 
 	// Both executions wait: shown as waiting, until now + Max Wait (default 900 s), and nothing polls.
 	const waiting = await until('both executions to wait', async () => {
-		const byId = new Map((await executionsOf(instance, CB.wfId)).map((e) => [e.id, e]));
+		const byId = new Map((await listExecutions(instance, { workflowId })).map((e) => [e.id, e]));
 		return [execA, execB].every((id) => byId.get(id)?.status === 'waiting') ? byId : undefined;
 	});
-	assert.equal(emu.callbacks.length, 0, 'seen waiting before any video was done');
+	const seenWaitingAt = Date.now();
+	assert.equal(emu.callbacks.length, callbacksBefore, 'seen waiting before any video was done');
 	for (const id of [execA, execB]) {
 		const left = Date.parse(waiting.get(id).waitTill) - Date.now();
 		assert.ok(left > 840000 && left <= 900000, `waits until now + Max Wait: waitTill ${waiting.get(id).waitTill}`);
 	}
 
-	// Stray callbacks to the waiting execution: turned away, nothing asked, nothing changed.
-	const mark = emu.requests.length;
+	// Stray callbacks to a waiting execution: turned away, nothing asked, nothing changed.
+	const strayMark = emu.requests.length;
 	const stray = [
 		[{ success: true, task_id: '00000000-0000-4000-8000-00000000dead', data: [] }, 404, 'This execution did not create that task'],
 		[{ success: true, task_id: b.taskId, data: [] }, 404, 'This execution did not create that task'],
 		[{ success: true }, 400, 'The callback names no task_id'],
 	];
 	for (const [body, status, error] of stray) {
-		const res = await postJson(a[0].body.callback_url, body);
-		assert.equal(res.status, status, `stray callback ${JSON.stringify(body)}: ${JSON.stringify(res.body)}`);
+		const res = await postJson(a.body.callback_url, body);
+		assert.equal(res.status, status, `stray callback ${JSON.stringify(body)}: ${res.text}`);
 		assert.equal(res.body.error, error);
 	}
-	assert.equal(emu.requests.length, mark, 'stray callbacks ask the service nothing');
-	const afterStray = (await executionsOf(instance, CB.wfId)).find((e) => e.id === execA);
+	assert.equal(emu.requests.length, strayMark, 'stray callbacks ask the service nothing');
+	const afterStray = (await listExecutions(instance, { workflowId })).find((e) => e.id === execA);
 	assert.equal(afterStray.status, 'waiting', 'still waiting after the stray callbacks');
 	assert.equal(afterStray.waitTill, waiting.get(execA).waitTill);
 
-	// The first of A's two tasks calls back: the other is still rendering, so A keeps waiting.
-	const aFirst = await until('the first callback of the two-prompt execution', () => emu.callbacks.find((c) => executionOfUrl(c.url) === execA), 20000);
-	assert.equal(aFirst.taskId, a[0].taskId);
-	assert.equal(aFirst.status, 200, `${aFirst.error ?? ''} ${aFirst.responseBody}`);
-	assert.deepEqual(answerOf(aFirst), { status: 'waiting', task_id: a[0].taskId, remaining: 1 });
-	const between = (await executionsOf(instance, CB.wfId)).find((e) => e.id === execA);
-	assert.equal(between.status, 'waiting', 'still waiting after one of its two videos called back');
-
-	await emu.waitForCallbacks(3, 20000);
+	await emu.waitForCallbacks(callbacksBefore + 2, 20000);
 	const finished = await until('both executions to finish', async () => {
-		const mine = (await executionsOf(instance, CB.wfId)).filter((e) => [execA, execB].includes(e.id));
+		const mine = (await listExecutions(instance, { workflowId })).filter((e) => [execA, execB].includes(e.id));
 		return mine.length === 2 && mine.every(isFinished) ? mine : undefined;
 	});
 	for (const e of finished) assert.equal(e.status, 'success', `execution ${e.id}: ${JSON.stringify(e)}`);
 
-	// Every callback was answered 200; the last of each execution resumed it.
-	assert.equal(emu.callbacks.length, 3, 'one callback per task');
-	const callbackOf = (r) => emu.callbacks.find((c) => c.taskId === r.taskId);
+	// Each task called back once, to its execution's address, which answered 200 'resumed'.
+	const callbacks = emu.callbacks.slice(callbacksBefore);
+	assert.equal(callbacks.length, 2, 'one callback per task');
 	for (const r of creates) {
-		const c = callbackOf(r);
+		const c = callbacks.find((cb) => cb.taskId === r.taskId);
+		assert.ok(c, `the callback of ${r.taskId}`);
 		assert.equal(c.url, r.body.callback_url);
 		assert.equal(c.status, 200, `callback of ${r.taskId}: ${c.error ?? ''} ${c.responseBody}`);
+		assert.deepEqual(answerOf(c), { status: 'resumed', task_id: r.taskId });
 	}
-	assert.deepEqual(answerOf(callbackOf(b)), { status: 'resumed', task_id: b.taskId });
-	assert.deepEqual(answerOf(callbackOf(a[1])), { status: 'resumed', task_id: a[1].taskId });
 
 	// What the service saw: up to the first callback, only the one look-up each execution makes right
 	// after submitting (before it pauses); then one look-up per callback; one download per video.
-	const firstCallbackAt = Math.min(...emu.callbacks.map((c) => c.at));
-	const lookup = lookupKey;
-	const lookB = lookupOf([b.taskId]);
-	const lookA = lookupOf(a.map((r) => r.taskId));
-	const queries = emu.queries();
-	const beforeCallbacks = queries.filter((q) => q.at < firstCallbackAt);
-	assert.deepEqual(beforeCallbacks.map(lookup).sort(), [lookB, lookA].sort(), 'no /veo/tasks request while the executions waited');
-	assert.ok(beforeCallbacks.find((q) => lookup(q) === lookA).at >= a[1].at, "A's look-up follows its last submit");
-	assert.deepEqual(queries.filter((q) => q.at >= firstCallbackAt).map(lookup).sort(), [lookB, lookA, lookA].sort(), 'one look-up per callback');
-	const downloads = emu.downloads();
-	assert.deepEqual(downloads.map((d) => d.path).sort(), creates.map((r) => `/files/${r.taskId}.mp4`).sort(), 'each video downloaded once');
-	assert.ok(downloads.every((d) => d.status === 200));
-	assert.equal(emu.requests.length, creates.length + queries.length + downloads.length, 'no other request');
-	checkBearer(emu.requests);
+	const seen = since(emu, mark);
+	const firstCallbackAt = Math.min(...callbacks.map((c) => c.at));
+	const looks = creates.map((r) => lookupOf([r.taskId])).sort();
+	assert.deepEqual(seen.queries.filter((q) => q.at < firstCallbackAt).map(lookupKey).sort(), looks, 'no /veo/tasks request while the executions waited');
+	assert.deepEqual(seen.queries.filter((q) => q.at >= firstCallbackAt).map(lookupKey).sort(), looks, 'one look-up per callback');
+	assert.deepEqual(seen.downloads.map((d) => d.path).sort(), creates.map((r) => `/files/${r.taskId}.mp4`).sort(), 'each video downloaded once');
+	assert.ok(seen.downloads.every((d) => d.status === 200));
+	assert.equal(seen.all.length, creates.length + seen.queries.length + seen.downloads.length, 'no other request');
+	checkBearer(seen.all);
+	const firstSubmitAt = Math.min(...creates.map((r) => r.at));
+	const after = (at) => `${((at - firstSubmitAt) / 1000).toFixed(1)} s`;
+	log(`      both seen waiting ${after(seenWaitingAt)} after the first submit, the first callback ${after(firstCallbackAt)} after it`);
 
 	// The resumed executions hold what poll mode gives, and the next node ran on it.
-	for (const [executionId, expected] of [
+	for (const [executionId, create] of [
 		[execA, a],
-		[execB, [b]],
+		[execB, b],
 	]) {
-		const execution = await executionWithData(instance, install, executionId);
+		const execution = await readExecution(instance, executionId);
 		assert.equal(execution.status, 'success');
 		const { runData } = execution.data.resultData;
-		assert.equal(runData.Veo.length, 1, 'the paused run was replaced by the resumed one');
-		const items = executionItems(execution, 'Veo');
-		assert.equal(items.length, expected.length);
-		items.forEach((item, i) => {
-			assert.equal(item.json.taskId, expected[i].taskId, 'output order follows input order');
-			checkSucceeded(emu, item.json, true);
-			assert.equal(item.json.waitingFor, undefined, 'no ledger field in the output');
-			assert.deepEqual(item.pairedItem, { item: i });
-			checkVideoBinary(instance, emu, item, item.json.taskId);
-		});
-		assert.equal(runData.Done.length, 1, 'the next node ran once');
-		const done = executionItems(execution, 'Done');
-		assert.deepEqual(done.map((item) => item.json.taskId), expected.map((r) => r.taskId));
-		assert.ok(done.every((item) => item.binary?.data?.mimeType === 'video/mp4'), 'the video travels on to the next node');
+		assert.equal(runData[veo.name].length, 1, 'the paused run was replaced by the resumed one');
+		const items = nodeItems(execution, veo.name);
+		assert.equal(items.length, 1);
+		const [item] = items;
+		assert.equal(item.json.taskId, create.taskId, "the task of the execution's prompt");
+		checkSucceeded(emu, item.json, true);
+		assert.equal(item.json.waitingFor, undefined, 'no ledger field in the output');
+		assert.deepEqual(item.pairedItem, { item: 0 });
+		checkVideoBinary(instance, emu, item, item.json.taskId);
+		assert.equal(runData[next].length, 1, 'the next node ran once');
+		const done = nodeItems(execution, next);
+		assert.deepEqual(done.map((d) => d.json.taskId), [create.taskId]);
+		assert.ok(done.every((d) => d.binary?.data?.mimeType === 'video/mp4'), 'the video travels on to the next node');
 	}
 }
 
@@ -617,9 +470,9 @@ async function checkCallbackMode(major, install, instance, emu) {
  * answered 1 s late (an injected delay), so the two tasks of a batch finish a second apart: the first
  * callback finds its batch incomplete, the second resumes the execution.
  */
-async function checkCallbackLoop(major, install, instance, emu) {
+async function checkCallbackLoop(major, instance, emu) {
 	emu.reset(); // its log, tasks and callbacks: this check's only
-	await activateWorkflow(instance, major, LOOP.wfId);
+	await activateWorkflow(instance, LOOP.wfId);
 	const prompts = [
 		'A paper lantern rising into a night sky',
 		'Waves folding onto a black sand beach, aerial view',
@@ -632,7 +485,7 @@ async function checkCallbackLoop(major, install, instance, emu) {
 	emu.inject({ path: '/veo/videos', kind: 'delay', delayMs: 1000, count: prompts.length });
 
 	const triggeredAt = Date.now();
-	await triggerPrompts(instance, LOOP.path, prompts);
+	await triggerWebhook(instance, LOOP.path, { prompts: prompts.map((prompt) => ({ prompt })) });
 	// The executions list, sampled every ~0.1 s until the run has ended.
 	const { samples, last } = await sampleExecutions(
 		instance,
@@ -650,7 +503,7 @@ async function checkCallbackLoop(major, install, instance, emu) {
 	assert.deepEqual(creates.map((r) => r.body.prompt), prompts, 'one create per prompt, in prompt order');
 	const urlShape = callbackUrlShape(instance, major, LOOP.veoNodeId);
 	for (const r of creates) {
-		checkCallbackCreate(r, urlShape);
+		checkCallbackCreate(r, urlShape, 'veo3-fast');
 		assert.equal(executionOfUrl(r.body.callback_url), listed.id, 'every task calls back to this execution');
 	}
 	const tasks = emu.listTasks();
@@ -731,7 +584,7 @@ async function checkCallbackLoop(major, install, instance, emu) {
 	assert.ok(seen.every((s) => ['new', 'running', 'waiting', 'success'].includes(s.status)), `statuses: ${[...new Set(seen.map((s) => s.status))]}`);
 
 	// The run data: Veo ran once per batch, the loop once more to find none left, Done once with all 5.
-	const execution = await executionWithData(instance, install, listed.id);
+	const execution = await readExecution(instance, listed.id);
 	const { runData } = execution.data.resultData;
 	assert.equal(runData.Veo?.length, batches.length, `the Veo node ran ${runData.Veo?.length} times`);
 	assert.equal(runData['Loop Over Items']?.length, batches.length + 1, 'Loop Over Items ran once per batch and once to finish');
@@ -739,10 +592,11 @@ async function checkCallbackLoop(major, install, instance, emu) {
 		assert.ok(!run.error, `Veo run ${k + 1} failed: ${run.error?.message}`);
 		const items = run.data.main[0];
 		assert.deepEqual(items.map((item) => item.json.taskId), batchTasks[k].map((t) => t.id), `Veo run ${k + 1}: its batch, in order`);
+		assert.deepEqual(items.map((item) => item.pairedItem), batchTasks[k].map((_, i) => ({ item: i })), `Veo run ${k + 1}: pairedItem`);
 		assert.ok(items.every((item) => item.json.waitingFor === undefined), 'no ledger item in the output');
 	});
 	assert.equal(runData.Done?.length, 1, 'Done ran once');
-	const done = executionItems(execution, 'Done');
+	const done = nodeItems(execution, 'Done');
 	assert.deepEqual(done.map((item) => item.json.taskId), prompts.map((p) => taskOf(p).id), 'Done gets every video, in prompt order');
 	for (const item of done) {
 		checkSucceeded(emu, item.json, true);
@@ -756,7 +610,11 @@ async function checkCallbackLoop(major, install, instance, emu) {
 	log(`      ${pauses.length} pauses (seen waiting ${waited.join(', ')} s), at most ${most} videos in the making, trigger to end ${total} s`);
 }
 
-/** Runs scripts/start.js as `npm start` does, uses it like the editor would, then presses Ctrl-C. */
+/**
+ * Runs scripts/start.js as `npm start` does, uses it like the editor would (example 1), triggers example
+ * 7 as its sticky note says (activated, then a POST to its webhook: the emulator calls back to the local
+ * n8n), then presses Ctrl-C.
+ */
 async function checkNpmStart(major, install, work) {
 	const home = path.join(work, 'start-home');
 	const port = await freePort();
@@ -802,23 +660,33 @@ async function checkNpmStart(major, install, work) {
 		const trigger = wf.nodes.find((n) => n.type === 'n8n-nodes-base.manualTrigger');
 		const started = await ui.rest('POST', `/rest/workflows/${wf.id}/run`, { workflowData: wf, triggerToStartFrom: { name: trigger.name } });
 		assert.equal(started.status, 200, JSON.stringify(started.body));
-		const executionId = started.body.data.executionId;
-		let execution;
-		for (let i = 0; i < 90 && !['success', 'error', 'crashed', 'canceled'].includes(execution?.status); i++) {
-			await new Promise((r) => setTimeout(r, 1000));
-			execution = (await ui.rest('GET', `/rest/executions/${executionId}`)).body.data;
-		}
-		assert.equal(execution?.status, 'success', `execution ${executionId}: ${JSON.stringify(execution)?.slice(0, 600)}`);
-		const binaryId = /"(filesystem(?:-v2)?:[^"]+)"/.exec(execution.data)?.[1];
-		assert.ok(binaryId, 'the execution holds a stored video');
-		const res = await fetch(`${ui.baseUrl}/rest/binary-data?id=${encodeURIComponent(binaryId)}&action=view&mimeType=video%2Fmp4`, {
-			headers: { cookie: ui.cookie, 'browser-id': ui.browserId },
-		});
-		assert.equal(res.status, 200);
-		assert.match(res.headers.get('content-type') || '', /^video\/mp4/);
-		const bytes = Buffer.from(await res.arrayBuffer());
 		const sample = fs.readFileSync(path.join(ROOT, 'scripts', 'assets', 'sample-video.mp4'));
-		assert.ok(bytes.equals(sample), `the editor gets the playable sample mp4 (${bytes.length} vs ${sample.length} bytes)`);
+		/** The video of a finished execution's Veo node, as the editor gets it: the playable sample mp4. */
+		const checkSampleVideo = async (execution, nodeName) => {
+			assert.equal(execution.status, 'success', `execution ${execution.id}: ${JSON.stringify(execution.data?.resultData?.error ?? execution.status).slice(0, 600)}`);
+			const [item] = nodeItems(execution, nodeName);
+			assert.equal(item.json.state, 'succeeded');
+			assert.equal(item.binary?.data?.mimeType, 'video/mp4', 'the execution holds a stored video');
+			const bytes = await readBinary(ui, item.binary.data);
+			assert.ok(bytes.equals(sample), `the editor gets the playable sample mp4 (${bytes.length} vs ${sample.length} bytes)`);
+		};
+		await checkSampleVideo(await waitForExecution(ui, started.body.data.executionId, { intervalMs: 1000 }), 'Text to Video');
+
+		// Example 7, as its sticky note says: activate it, POST a prompt to its webhook. The execution
+		// pauses; the emulator calls back to this n8n, which resumes it with the video.
+		const pause = pauseExample();
+		await activateWorkflow(ui, EXAMPLE_IDS.pause);
+		await triggerWebhook(ui, pause.path, { prompt: 'A paper lantern rising into a night sky' });
+		const paused = await until(
+			'example 7 to pause',
+			async () => {
+				const [execution] = await listExecutions(ui, { workflowId: EXAMPLE_IDS.pause });
+				assert.ok(!isFinished(execution), `example 7 ended without being seen waiting: ${JSON.stringify(execution)}`);
+				return execution?.status === 'waiting' ? execution : undefined;
+			},
+			30000,
+		);
+		await checkSampleVideo(await waitForExecution(ui, paused.id, { intervalMs: 1000 }), pause.veo.name);
 	} finally {
 		if (child.exitCode === null) child.kill('SIGINT');
 	}
@@ -845,7 +713,7 @@ async function suite(major, tarball, VeoEmulator, timings) {
 
 	const work = fs.mkdtempSync(path.join(os.tmpdir(), `veo-e2e-n8n${major}-`));
 	const instance = new N8nInstance(install, path.join(work, 'home'));
-	current = { instance };
+	showOnFailure(() => instance.logTail(25));
 	const emu = new VeoEmulator({ token: TOKEN, pendingMs: 1000, runningMs: 2000, videoSize: 256 * 1024 + 7 });
 	emu.failTask('REJECT-ME');
 	const baseUrl = await emu.start();
@@ -887,21 +755,11 @@ async function suite(major, tarball, VeoEmulator, timings) {
 				for (const f of fs.readdirSync(dir).filter((n) => n.endsWith('.json'))) fs.copyFileSync(path.join(dir, f), path.join(wfDir, f));
 			}
 			fs.writeFileSync(path.join(wfDir, 'tool-executor.json'), JSON.stringify(toolExecutorWorkflow(major)));
-			const callbackWorkflows = [
-				{ id: CB.wfId, name: 'e2e: callback mode', path: CB.path, credential: { id: CB.credId, name: CB.credName }, webhookId: 'c0000000-0000-4000-8000-0000000000a1' },
-				{
-					id: CB.remoteWfId,
-					name: 'e2e: callback mode, real-service Base URL, localhost n8n',
-					path: CB.remotePath,
-					credential: { id: CB.remoteCredId, name: CB.remoteCredName },
-					webhookId: 'c0000000-0000-4000-8000-0000000000a2',
-				},
-			];
-			for (const wf of callbackWorkflows) fs.writeFileSync(path.join(wfDir, `${wf.id}.json`), JSON.stringify(callbackWorkflow(wf)));
+			fs.writeFileSync(path.join(wfDir, `${CB.remoteWfId}.json`), JSON.stringify(remotePauseWorkflow()));
 			fs.writeFileSync(path.join(wfDir, `${LOOP.wfId}.json`), JSON.stringify(callbackLoopWorkflow({ credential: { id: CB.credId, name: CB.credName } })));
 			await instance.importWorkflows(wfDir);
 			const list = instance.expectOk(await instance.cli(['list:workflow']), 'list:workflow');
-			for (const id of [...Object.values(EXAMPLE_IDS), 'veoE2eErrorStop1', 'veoE2eErrorCont1', TOOL_WF_ID, CB.wfId, CB.remoteWfId, LOOP.wfId]) {
+			for (const id of [...Object.values(EXAMPLE_IDS), 'veoE2eErrorStop1', 'veoE2eErrorCont1', TOOL_WF_ID, CB.remoteWfId, LOOP.wfId]) {
 				assert.match(list.stdout, new RegExp(`^${id}\\|`, 'm'), `workflow ${id} is listed after import`);
 			}
 			const exported = instance.expectOk(
@@ -917,7 +775,7 @@ async function suite(major, tarball, VeoEmulator, timings) {
 		await test(`${label} example 1: text to video, download the mp4`, async () => {
 			const mark = emu.requests.length;
 			const runJson = executeOk(await instance.execute(EXAMPLE_IDS.text), EXAMPLE_IDS.text);
-			const items = itemsOf(runJson, 'Text to Video');
+			const items = nodeItems(runJson, 'Text to Video');
 			assert.equal(items.length, 1);
 			const { json } = items[0];
 			checkSucceeded(emu, json, true);
@@ -942,7 +800,7 @@ async function suite(major, tarball, VeoEmulator, timings) {
 		await test(`${label} example 2: image to video with first and last frame`, async () => {
 			const mark = emu.requests.length;
 			const runJson = executeOk(await instance.execute(EXAMPLE_IDS.image), EXAMPLE_IDS.image);
-			const items = itemsOf(runJson, 'Image to Video');
+			const items = nodeItems(runJson, 'Image to Video');
 			assert.equal(items.length, 1);
 			checkSucceeded(emu, items[0].json, true);
 			checkVideoBinary(instance, emu, items[0], items[0].json.taskId);
@@ -963,7 +821,7 @@ async function suite(major, tarball, VeoEmulator, timings) {
 		await test(`${label} example 3: a batch of prompts, all waited for together`, async () => {
 			const mark = emu.requests.length;
 			const runJson = executeOk(await instance.execute(EXAMPLE_IDS.batch), EXAMPLE_IDS.batch);
-			const items = itemsOf(runJson, 'Text to Video (batch)');
+			const items = nodeItems(runJson, 'Text to Video (batch)');
 			assert.equal(items.length, 3);
 			const seen = since(emu, mark);
 			assert.equal(seen.creates.length, 3);
@@ -992,10 +850,10 @@ async function suite(major, tarball, VeoEmulator, timings) {
 		await test(`${label} example 4: submit without waiting, Wait node, then Get Task`, async () => {
 			const mark = emu.requests.length;
 			const runJson = executeOk(await instance.execute(EXAMPLE_IDS.wait), EXAMPLE_IDS.wait);
-			const [submitted] = itemsOf(runJson, 'Submit Video');
+			const [submitted] = nodeItems(runJson, 'Submit Video');
 			assert.match(submitted.json.taskId, /^[0-9a-f-]{36}$/);
 			assert.notEqual(submitted.json.state, 'succeeded');
-			const got = itemsOf(runJson, 'Get Task');
+			const got = nodeItems(runJson, 'Get Task');
 			assert.equal(got.length, 1);
 			assert.equal(got[0].json.taskId, submitted.json.taskId);
 			checkSucceeded(emu, got[0].json, true);
@@ -1014,8 +872,8 @@ async function suite(major, tarball, VeoEmulator, timings) {
 		await test(`${label} example 5: get the 1080p of a finished video`, async () => {
 			const mark = emu.requests.length;
 			const runJson = executeOk(await instance.execute(EXAMPLE_IDS.hd), EXAMPLE_IDS.hd);
-			const [made] = itemsOf(runJson, 'Text to Video');
-			const hd = itemsOf(runJson, 'Get 1080p');
+			const [made] = nodeItems(runJson, 'Text to Video');
+			const hd = nodeItems(runJson, 'Get 1080p');
 			assert.equal(hd.length, 1);
 			checkSucceeded(emu, hd[0].json, true);
 			const seen = since(emu, mark);
@@ -1031,7 +889,7 @@ async function suite(major, tarball, VeoEmulator, timings) {
 		await test(`${label} example 6's Veo tool node, called with AI-style arguments (Tool Executor, no model)`, async () => {
 			const mark = emu.requests.length;
 			const runJson = executeOk(await instance.execute(TOOL_WF_ID), TOOL_WF_ID);
-			const [out] = itemsOf(runJson, 'Tool Executor');
+			const [out] = nodeItems(runJson, 'Tool Executor');
 			const seen = since(emu, mark);
 			assert.equal(seen.creates.length, 1, `the tool made one video; output: ${JSON.stringify(out).slice(0, 400)}`);
 			const body = seen.creates[0].body;
@@ -1065,7 +923,7 @@ async function suite(major, tarball, VeoEmulator, timings) {
 			const mark = emu.requests.length;
 			const result = await instance.execute('veoE2eErrorCont1');
 			const runJson = executeOk(result, 'veoE2eErrorCont1');
-			const items = itemsOf(runJson, 'Veo');
+			const items = nodeItems(runJson, 'Veo');
 			assert.equal(items.length, 2);
 			const [bad, good] = items;
 			assert.ok(bad.json.error, `first item carries the error: ${JSON.stringify(bad.json).slice(0, 400)}`);
@@ -1142,26 +1000,26 @@ async function suite(major, tarball, VeoEmulator, timings) {
 			}
 		});
 
-		await test(`${label} n8n start, callback mode: active workflow waits (no polling), callbacks resume it with the videos; stray callbacks change nothing`, async () => {
-			await checkCallbackMode(major, install, instance, cbEmu);
+		await test(`${label} n8n start, callback mode, example 7 as it is: two webhook calls wait (no polling), callbacks resume them with the videos; stray callbacks change nothing`, async () => {
+			await checkPauseExample(major, instance, emu);
 		});
 
 		await test(`${label} n8n start, callback mode in Loop Over Items (batches of 2): 5 prompts in one execution pause once per batch (no polling), at most 2 videos in the making, Done gets all 5 with the mp4s`, async () => {
-			await checkCallbackLoop(major, install, instance, cbEmu);
+			await checkCallbackLoop(major, instance, cbEmu);
 		});
 
-		await test(`${label} n8n start, callback mode with the real service's Base URL and a localhost WEBHOOK_URL: fails before submitting`, async () => {
-			await activateWorkflow(instance, major, CB.remoteWfId);
+		await test(`${label} n8n start, callback mode with the real service's Base URL and a localhost WEBHOOK_URL (example 7's copy): fails before submitting`, async () => {
+			const { veo, next } = pauseExample();
+			await activateWorkflow(instance, CB.remoteWfId);
 			const marks = [emu.requests.length, cbEmu.requests.length];
-			const started = await postJson(`${instance.baseUrl}/webhook/${CB.remotePath}`, { prompts: [{ prompt: 'A video that is never submitted' }] });
-			assert.equal(started.status, 200, JSON.stringify(started.body));
+			await triggerWebhook(instance, CB.remotePath, { prompt: 'A video that is never submitted' });
 			const [listed] = await until('the execution to end', async () => {
-				const execs = await executionsOf(instance, CB.remoteWfId);
-				return execs.length && !['new', 'running', 'waiting'].includes(execs[0].status) ? execs : undefined;
+				const execs = await listExecutions(instance, { workflowId: CB.remoteWfId });
+				return execs.length && isFinished(execs[0]) ? execs : undefined;
 			});
 			assert.equal(listed.status, 'error', JSON.stringify(listed));
-			const execution = await executionWithData(instance, install, listed.id);
-			const run = execution.data.resultData.runData.Veo?.[0];
+			const execution = await readExecution(instance, listed.id);
+			const run = execution.data.resultData.runData[veo.name]?.[0];
 			assert.ok(run?.error, `the Veo node failed: ${JSON.stringify(execution.data.resultData).slice(0, 600)}`);
 			assert.match(run.error.message, new RegExp(`^Ace Data Cloud cannot call back to ${escapeRe(instance.baseUrl)}: that address only works on this machine`));
 			assert.match(run.error.description, /WEBHOOK_URL/);
@@ -1169,13 +1027,13 @@ async function suite(major, tarball, VeoEmulator, timings) {
 			// The node's own check, not a failed request: n8n has no internet here.
 			assert.doesNotMatch(JSON.stringify(run.error), /ENOTFOUND|EAI_AGAIN|ECONNREFUSED|getaddrinfo|timeout/i);
 			assert.equal(execution.data.resultData.error?.message, run.error.message);
-			assert.equal(execution.data.resultData.runData.Done, undefined, 'nothing ran after the Veo node');
+			assert.equal(execution.data.resultData.runData[next], undefined, 'nothing ran after the Veo node');
 			const took = Date.parse(execution.stoppedAt) - Date.parse(execution.startedAt);
 			assert.ok(took < 10000, `failed at once (${took} ms)`);
 			assert.deepEqual([emu.requests.length, cbEmu.requests.length], marks, 'no request reached an emulator');
 		});
 
-		await test(`${label} npm start: owner, credentials, examples; example 1 run as the editor runs it; Ctrl-C stops`, async () => {
+		await test(`${label} npm start: owner, credentials, examples; example 1 run as the editor runs it; example 7 paused until the emulator called back; Ctrl-C stops`, async () => {
 			await instance.stop();
 			await checkNpmStart(major, install, work);
 		});
@@ -1183,7 +1041,7 @@ async function suite(major, tarball, VeoEmulator, timings) {
 		await instance.stop();
 		await emu.stop();
 		await cbEmu.stop();
-		current = undefined;
+		showOnFailure(undefined);
 		timings[`n8n ${install.profile.n8n} suite`] = Math.round((Date.now() - tSuite) / 1000);
 		if (KEEP) log(`kept ${work}`);
 		else rmrf(work);
@@ -1195,35 +1053,18 @@ async function main() {
 	const timings = {};
 	log(`e2e: n8n ${MAJORS.map((m) => `${m}.x`).join(' and ')}; cache ${cacheRoot()}`);
 	const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'veo-e2e-pack-'));
-	let tarball;
-	let VeoEmulator;
-	await test('build and pack the package; compile the emulator', async () => {
-		tarball = await packPackage(tmp);
-		({ VeoEmulator } = await buildEmulator());
-	});
+	const { tarball, VeoEmulator } = await packAndBuildEmulator(tmp);
 	if (tarball && VeoEmulator) {
 		for (const major of MAJORS) {
 			try {
 				await suite(major, tarball, VeoEmulator, timings);
 			} catch (error) {
-				results.push({ name: `n8n ${major}.x set-up`, ok: false, error });
-				log(`  ✘ n8n ${major}.x set-up failed`);
-				console.log(indent(error.stack || String(error)));
+				setupFailed(`n8n ${major}.x set-up`, error);
 			}
 		}
 	}
 	rmrf(tmp);
-	const failed = results.filter((r) => !r.ok);
-	console.log('');
-	for (const [what, s] of Object.entries(timings)) log(`time: ${what}: ${s} s`);
-	if (failed.length) {
-		console.log('\nFailed:');
-		for (const f of failed) console.log(`  ✘ ${f.name}: ${String(f.error?.message).split('\n')[0]}`);
-	}
-	console.log(
-		`\ne2e: ${results.length - failed.length} passed, ${failed.length} failed (${Math.round((Date.now() - started) / 1000)} s)`,
-	);
-	process.exit(failed.length ? 1 : 0);
+	finish('e2e', started, Object.entries(timings).map(([what, s]) => `${what}: ${s} s`));
 }
 
 main().catch((error) => {
