@@ -11,9 +11,9 @@ import {
 	type INodeExecutionData,
 	type INodeType,
 	type INodeTypeBaseDescription,
-	type INodeTypeDescription,
 } from 'n8n-workflow';
 import { runNode, testCredential } from './runNode';
+import { testNodeDescription } from './testNodeDescription';
 
 /** Local stand-in for the API: records every request, answers 401 unless the token is "good-token". */
 let server: Server;
@@ -64,22 +64,8 @@ class TestApi implements ICredentialType {
 	};
 }
 
-/** Minimal description shared by the test nodes. */
-const testDescription = (name: string, extra: Partial<INodeTypeDescription> = {}): INodeTypeDescription => ({
-	displayName: name,
-	name,
-	group: ['transform'],
-	version: 1,
-	description: '',
-	defaults: { name },
-	inputs: ['main'],
-	outputs: ['main'],
-	properties: [{ displayName: 'Value', name: 'value', type: 'string', default: '' }],
-	...extra,
-});
-
 class HttpNode implements INodeType {
-	description = testDescription('httpNode', { credentials: [{ name: 'testApi', required: true }] });
+	description = testNodeDescription('httpNode', { credentials: [{ name: 'testApi', required: true }] });
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		const { baseUrl: url } = await this.getCredentials<{ baseUrl: string }>('testApi');
 		const out: INodeExecutionData[] = [];
@@ -98,7 +84,7 @@ class HttpNode implements INodeType {
 }
 
 class FailingNode implements INodeType {
-	description = testDescription('failingNode');
+	description = testNodeDescription('failingNode');
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return [
 			this.getInputData().map((_item, i) => {
@@ -111,7 +97,7 @@ class FailingNode implements INodeType {
 }
 
 class BinaryNode implements INodeType {
-	description = testDescription('binaryNode');
+	description = testNodeDescription('binaryNode');
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		const stream = Readable.from([Buffer.from('fake '), Buffer.from('mp4 '), Buffer.from([0, 1, 2, 255])]);
 		const data = await this.helpers.prepareBinaryData(stream, 'clip.mp4', 'video/mp4');
@@ -120,7 +106,7 @@ class BinaryNode implements INodeType {
 }
 
 class SleepyNode implements INodeType {
-	description = testDescription('sleepyNode');
+	description = testNodeDescription('sleepyNode');
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		await sleep(30_000, this.getExecutionCancelSignal());
 		return [this.getInputData()];
@@ -191,13 +177,13 @@ test('testCredential sends the test request with the credential applied', async 
 });
 
 class VersionOne implements INodeType {
-	description = testDescription('versioned', { version: 1 });
+	description = testNodeDescription('versioned', { version: 1 });
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return [[{ json: { version: 1, value: this.getNodeParameter('value', 0) } }]];
 	}
 }
 class VersionTwo implements INodeType {
-	description = testDescription('versioned', { version: 2 });
+	description = testNodeDescription('versioned', { version: 2 });
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return [[{ json: { version: 2 } }]];
 	}

@@ -5,12 +5,12 @@ import {
 	type IExecuteFunctions,
 	type INodeExecutionData,
 	type INodeType,
-	type INodeTypeDescription,
 	type IWebhookFunctions,
 	type IWebhookResponseData,
 } from 'n8n-workflow';
 import { VeoEmulator } from '../emulator/VeoEmulator';
 import { DOWNSTREAM_NAME, NODE_NAME, runNode, type RunNodeResult } from './runNode';
+import { testNodeDescription } from './testNodeDescription';
 import { WaitingWebhooks } from './waitingWebhooks';
 
 /** The body a callback carries to the test node's webhook(). */
@@ -25,25 +25,12 @@ interface Callback {
 	attach?: string;
 }
 
-const description = (name: string, extra: Partial<INodeTypeDescription> = {}): INodeTypeDescription => ({
-	displayName: name,
-	name,
-	group: ['transform'],
-	version: 1,
-	description: '',
-	defaults: { name },
-	inputs: ['main'],
-	outputs: ['main'],
-	properties: [],
-	...extra,
-});
-
 /**
  * Puts its execution to wait and tells where to call back, as the Veo node's callback mode does;
  * its webhook() resumes the execution only with `done: true`, otherwise it answers 202 itself.
  */
 class CallbackNode implements INodeType {
-	description = description('callbackNode', {
+	description = testNodeDescription('callbackNode', {
 		webhooks: [
 			{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', path: '={{ $nodeId }}', restartWebhook: true, isFullPath: true },
 		],
@@ -77,7 +64,7 @@ class CallbackNode implements INodeType {
 /** Records what reached it; slow enough for a call to arrive while the resumed execution runs. */
 const downstreamInputs: IDataObject[][] = [];
 class Downstream implements INodeType {
-	description = description('downstreamNode');
+	description = testNodeDescription('downstreamNode');
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		downstreamInputs.push(this.getInputData().map((item) => item.json));
 		await sleep(300);
@@ -87,7 +74,7 @@ class Downstream implements INodeType {
 
 /** Creates a Veo task with a callback to its resume URL; webhook() hands the callback body on. */
 class EmulatorNode implements INodeType {
-	description = description('emulatorNode', {
+	description = testNodeDescription('emulatorNode', {
 		webhooks: [
 			{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', path: '={{ $nodeId }}', restartWebhook: true, isFullPath: true },
 		],

@@ -109,7 +109,7 @@ export async function createVideos(
  * How this run waits: version 1's switch means poll or not; version 2 names the mode, one for the
  * whole batch (a batch that pauses for some items and polls for others would gain nothing).
  */
-export function readWaitMode(ctx: IExecuteFunctions, itemIndex: number): WaitMode {
+function readWaitMode(ctx: IExecuteFunctions, itemIndex: number): WaitMode {
 	if (ctx.getNode().typeVersion < 2) {
 		return (ctx.getNodeParameter('waitForCompletion', itemIndex, true) as boolean) ? 'poll' : 'none';
 	}
