@@ -114,7 +114,49 @@ const answerOf = (callback) => jsonOrText(callback.responseBody);
 
 const escapeRe = (text) => text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 
+/** Nodes of the workflows the e2e builds. A Webhook trigger: POST, answering at once. */
+function webhookNode({ id, webhookId, path, position = [0, 0] }) {
+	return {
+		id,
+		webhookId,
+		name: 'Webhook',
+		type: 'n8n-nodes-base.webhook',
+		typeVersion: 2,
+		position,
+		parameters: { httpMethod: 'POST', path, responseMode: 'onReceived', options: {} },
+	};
+}
+
+/** The Veo node, version 2: text to video with the given wait mode, downloading the video. */
+function veoNode({ id, credential, prompt, waitMode, options = {}, position }) {
+	return {
+		id,
+		name: 'Veo',
+		type: NODE_TYPE,
+		typeVersion: 2,
+		position,
+		credentials: { aceDataCloudApi: credential },
+		parameters: {
+			operation: 'textToVideo',
+			prompt,
+			model: 'veo3-fast',
+			waitMode,
+			downloadVideo: true,
+			binaryPropertyName: 'data',
+			options,
+		},
+	};
+}
+
+/** A No Op named "Done": shows that the workflow goes on after the Veo node, binaries included. */
+function doneNode({ id, position }) {
+	return { id, name: 'Done', type: 'n8n-nodes-base.noOp', typeVersion: 1, position, parameters: {} };
+}
+
 module.exports = {
+	webhookNode,
+	veoNode,
+	doneNode,
 	MAJORS,
 	KEEP,
 	argValue,

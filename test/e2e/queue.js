@@ -31,7 +31,7 @@ const { ensureN8n, cacheRoot } = require('../../scripts/lib/n8n-install');
 const { ensureQueuePackages, startRedis, startPostgres, killOnExit } = require('../../scripts/lib/queue-services');
 const { N8nQueueCluster } = require('../../scripts/lib/n8n-queue');
 const { isFinished, activateWorkflow, triggerWebhook, listExecutions, readExecution, nodeItems, readBinary } = require('../../scripts/lib/n8n-rest');
-const { MAJORS, KEEP, argValue, PACKAGE, NODE_TYPE, test, showOnFailure, packAndBuildEmulator, setupFailed, allPassed, finish, until, answerOf, escapeRe } = require('./harness');
+const { MAJORS, KEEP, argValue, PACKAGE, NODE_TYPE, webhookNode, veoNode, doneNode, test, showOnFailure, packAndBuildEmulator, setupFailed, allPassed, finish, until, answerOf, escapeRe } = require('./harness');
 
 const BINARY_MODE = argValue('binary') || 'filesystem';
 
@@ -62,33 +62,16 @@ function workflow(mode) {
 		active: false,
 		settings: { executionOrder: 'v1' },
 		nodes: [
-			{
-				id: id(1),
-				webhookId: id(9),
-				name: 'Webhook',
-				type: 'n8n-nodes-base.webhook',
-				typeVersion: 2,
-				position: [0, 0],
-				parameters: { httpMethod: 'POST', path: hookPath, responseMode: 'onReceived', options: {} },
-			},
-			{
+			webhookNode({ id: id(1), webhookId: id(9), path: hookPath }),
+			veoNode({
 				id: id(2),
-				name: 'Veo',
-				type: NODE_TYPE,
-				typeVersion: 2,
+				credential: CRED,
+				prompt: '={{ $json.body.prompt }}',
+				waitMode,
+				options: waitMode === 'poll' ? { pollInterval: 1 } : {},
 				position: [260, 0],
-				credentials: { aceDataCloudApi: CRED },
-				parameters: {
-					operation: 'textToVideo',
-					prompt: '={{ $json.body.prompt }}',
-					model: 'veo3-fast',
-					waitMode,
-					downloadVideo: true,
-					binaryPropertyName: 'data',
-					options: waitMode === 'poll' ? { pollInterval: 1 } : {},
-				},
-			},
-			{ id: id(3), name: 'Done', type: 'n8n-nodes-base.noOp', typeVersion: 1, position: [520, 0], parameters: {} },
+			}),
+			doneNode({ id: id(3), position: [520, 0] }),
 		],
 		connections: {
 			Webhook: { main: [[{ node: 'Veo', type: 'main', index: 0 }]] },

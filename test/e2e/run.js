@@ -19,7 +19,7 @@ const { ensureN8n, installCommunityPackage, cacheRoot } = require('../../scripts
 const { spawn } = require('node:child_process');
 const { N8nInstance, freePort } = require('../../scripts/lib/n8n-instance');
 const { isFinished, activateWorkflow, postJson, triggerWebhook, listExecutions, readExecution, waitForExecution, nodeItems, readBinary } = require('../../scripts/lib/n8n-rest');
-const { MAJORS, KEEP, PACKAGE, NODE_TYPE, test, showOnFailure, packAndBuildEmulator, setupFailed, finish, until, answerOf, escapeRe } = require('./harness');
+const { MAJORS, KEEP, PACKAGE, NODE_TYPE, webhookNode, veoNode, doneNode, test, showOnFailure, packAndBuildEmulator, setupFailed, finish, until, answerOf, escapeRe } = require('./harness');
 
 const TOKEN = 'e2e-good-token-7f3a';
 const BAD_TOKEN = 'e2e-wrong-token';
@@ -124,15 +124,7 @@ function remotePauseWorkflow() {
  */
 function callbackNodes({ path: webhookPath, webhookId, credential, ids }) {
 	return {
-		webhook: {
-			id: ids.webhook,
-			webhookId,
-			name: 'Webhook',
-			type: 'n8n-nodes-base.webhook',
-			typeVersion: 2,
-			position: [0, 0],
-			parameters: { httpMethod: 'POST', path: webhookPath, responseMode: 'onReceived', options: {} },
-		},
+		webhook: webhookNode({ id: ids.webhook, webhookId, path: webhookPath }),
 		split: {
 			id: ids.split,
 			name: 'One Item per Prompt',
@@ -141,24 +133,8 @@ function callbackNodes({ path: webhookPath, webhookId, credential, ids }) {
 			position: [220, 0],
 			parameters: { fieldToSplitOut: 'body.prompts', options: {} },
 		},
-		veo: {
-			id: ids.veo,
-			name: 'Veo',
-			type: NODE_TYPE,
-			typeVersion: 2,
-			position: [440, 0],
-			credentials: { aceDataCloudApi: credential },
-			parameters: {
-				operation: 'textToVideo',
-				prompt: '={{ $json.prompt }}',
-				model: 'veo3-fast',
-				waitMode: 'callback',
-				downloadVideo: true,
-				binaryPropertyName: 'data',
-				options: {},
-			},
-		},
-		done: { id: ids.done, name: 'Done', type: 'n8n-nodes-base.noOp', typeVersion: 1, position: [660, 0], parameters: {} },
+		veo: veoNode({ id: ids.veo, credential, prompt: '={{ $json.prompt }}', waitMode: 'callback', position: [440, 0] }),
+		done: doneNode({ id: ids.done, position: [660, 0] }),
 	};
 }
 
