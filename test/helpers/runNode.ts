@@ -66,6 +66,10 @@ export interface RunNodeOptions {
 	items?: INodeExecutionData[];
 	credentials?: Credentials;
 	continueOnFail?: boolean;
+	/** The node's On Error setting as n8n stores it (wins over `continueOnFail`). */
+	onError?: INode['onError'];
+	/** The legacy flag of workflows saved before On Error existed (`node.continueOnFail`). */
+	legacyContinueOnFail?: boolean;
 	cancelAfterMs?: number;
 	/** A node type connected to the node's main output 0 (named DOWNSTREAM_NAME), run with its defaults. */
 	downstream?: INodeType;
@@ -85,6 +89,8 @@ export interface RunNodeResult {
 	waitTill?: Date;
 	/** The node under test's output in its latest run ([] when it failed). */
 	items: INodeExecutionData[];
+	/** Every main output of that run: [regular] or, with On Error 'continueErrorOutput', [regular, error]. */
+	outputs: INodeExecutionData[][];
 	error?: Error;
 	cancelled: boolean;
 	durationMs: number;
@@ -357,6 +363,7 @@ export async function runExecution(
 			waitTill: run.waitTill ?? undefined,
 			// [] when the node failed; with continue-on-fail n8n passes the input on if the node threw.
 			items: task?.data?.main?.[0] ?? [],
+			outputs: (task?.data?.main ?? []).map((output) => output ?? []),
 			error: recorded ? (thrown ?? Object.assign(new Error(recorded.message), recorded)) : undefined,
 			cancelled: processing.isCanceled,
 			durationMs: Date.now() - started,
@@ -386,6 +393,8 @@ export async function runNode(options: RunNodeOptions): Promise<RunNodeResult> {
 		credentials: Object.fromEntries(Object.keys(credentials).map((name) => [name, { id: name, name }])),
 		// What the "On Error: Continue" setting stores; this.continueOnFail() reads it.
 		...(options.continueOnFail ? { onError: 'continueRegularOutput' as const } : {}),
+		...(options.onError ? { onError: options.onError } : {}),
+		...(options.legacyContinueOnFail ? { continueOnFail: true } : {}),
 	};
 	const nodes = [node];
 	const types = new Map<string, INodeType | IVersionedNodeType>([[node.type, nodeType]]);

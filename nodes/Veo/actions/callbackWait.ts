@@ -73,7 +73,9 @@ export async function pauseForCallbacks(
 	// ledger takes the input's place, so each callback can read it back.
 	ctx.getExecuteData().data.main = [ledger];
 	await ctx.putExecutionToWait(new Date(Date.now() + maxWaitMs));
-	return ledger;
+	// A copy: with an error output, n8n empties the array a node returns while it sorts the items
+	// onto its outputs, and this one is also the input that the callbacks read back.
+	return [...ledger];
 }
 
 export function isDone(record: TaskRecord | undefined): record is TaskRecord {

@@ -1,23 +1,26 @@
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
-import type { INode, INodeExecutionData, JsonObject } from 'n8n-workflow';
+import type { IDataObject, INode, INodeExecutionData, JsonObject } from 'n8n-workflow';
 
 import type { ApiFailure } from '../helpers/apiFailure';
 import { explainFailure, failureDetails } from '../helpers/apiFailure';
 import { InputError } from '../helpers/inputError';
+import { onErrorOf } from '../helpers/onError';
 import { PauseCancelled } from '../helpers/pause';
 import type { TaskOutput, TaskState } from '../helpers/taskRecord';
 import { ExecutionCancelled, VeoRequestError } from '../transport/veoClient';
 
 export type ItemError = NodeOperationError | NodeApiError;
 
-/** The node and its On Error setting: all the results need to know of the run they belong to. */
+/** The node (with its On Error setting): all the results need to know of the run they belong to. */
 export interface ResultContext {
 	getNode(): INode;
-	continueOnFail(): boolean;
 }
 
 /** Errors whose description already lists the created tasks (an error can pass through twice). */
 const listed = new WeakSet<ItemError>();
+
+/** The service's own account of a failure, kept beside the NodeApiError that tells it in words. */
+const serviceFailures = new WeakMap<ItemError, ApiFailure & { taskId?: string }>();
 
 /**
  * The output of one run, kept in input order. It also remembers every task created so far: when the
@@ -56,17 +59,14 @@ export class ItemResults {
 	 */
 	fail(itemIndex: number, error: unknown, task?: { taskId: string; state?: TaskState }): void {
 		const nodeError = this.toNodeError(error, itemIndex);
-		if (this.ctx.continueOnFail()) {
-			this.add(itemIndex, {
-				json: {
-					error: nodeError.message,
-					...(nodeError.description ? { details: nodeError.description } : {}),
-					...(task ? { taskId: task.taskId, state: task.state ?? 'submitted' } : {}),
-				},
-			});
-			return;
-		}
-		throw this.withCreatedTasks(nodeError);
+		const onError = onErrorOf(this.ctx.getNode());
+		if (onError === 'stop') throw this.withCreatedTasks(nodeError);
+		this.add(itemIndex, { json: errorItemJson(nodeError, onError === 'continueErrorOutput', task) });
+	}
+
+	/** Whether a failed item ends the run (On Error: Stop Workflow) instead of becoming an error item. */
+	get failureStops(): boolean {
+		return onErrorOf(this.ctx.getNode()) === 'stop';
 	}
 
 	/** Errors that end the whole run (a cancelled execution) still name the paid tasks. */
@@ -107,6 +107,30 @@ export class ItemResults {
 	}
 }
 
+/**
+ * A failed item's JSON. For the regular output it is flat, as it always was. For the error output it
+ * has only the keys `error` and `message`: n8n (1.x and 2.x) routes an item to the error output by
+ * that shape (an item carrying `error` itself would do too, but n8n then replaces its JSON with the
+ * bare message, losing the task), so the task and the service's words go inside `error`.
+ */
+function errorItemJson(error: ItemError, forErrorOutput: boolean, task?: { taskId: string; state?: TaskState }): IDataObject {
+	const failure = serviceFailures.get(error);
+	const facts: IDataObject = {
+		...(task ? { taskId: task.taskId, state: task.state ?? 'submitted' } : {}),
+		...(failure
+			? {
+					code: failure.code,
+					serviceMessage: failure.message,
+					...(failure.traceId ? { traceId: failure.traceId } : {}),
+					...(failure.status !== undefined ? { httpCode: failure.status } : {}),
+				}
+			: {}),
+	};
+	const details = error.description ? { [forErrorOutput ? 'description' : 'details']: error.description } : {};
+	if (!forErrorOutput) return { error: error.message, ...details, ...facts };
+	return { message: error.message, error: { message: error.message, ...details, ...facts } };
+}
+
 export function apiError(ctx: Pick<ResultContext, 'getNode'>, failure: ApiFailure, itemIndex?: number): NodeApiError {
 	const where = itemIndex === undefined ? '' : ` [item ${itemIndex}]`;
 	return serviceError(ctx, failure, { message: `${explainFailure(failure)}${where}`, description: failureDetails(failure), itemIndex });
@@ -130,6 +154,7 @@ export function serviceError(
 		httpCode: failure.status === undefined ? undefined : String(failure.status),
 	});
 	error.message = text.message;
+	serviceFailures.set(error, failure);
 	return error;
 }
 

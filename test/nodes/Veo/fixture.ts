@@ -1,5 +1,5 @@
 import { LoggerProxy } from 'n8n-workflow';
-import type { IDataObject, INodeExecutionData, INodeParameters } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeParameters, INodeType } from 'n8n-workflow';
 
 import { AceDataCloudApi } from '../../../credentials/AceDataCloudApi.credentials';
 import { Veo } from '../../../nodes/Veo/Veo.node';
@@ -7,6 +7,7 @@ import { VeoEmulator } from '../../emulator/VeoEmulator';
 import type { VeoEmulatorOptions } from '../../emulator/VeoEmulator';
 import type { RunNodeOptions, RunNodeResult } from '../../helpers/runNode';
 import { runNode } from '../../helpers/runNode';
+import { testNodeDescription } from '../../helpers/testNodeDescription';
 
 /** The token every test runs with; no output or error may ever contain it. */
 export const TOKEN = 'sk-test-7f3a9c2e41d04b8e';
@@ -37,6 +38,8 @@ export function useEmulator(options: VeoEmulatorOptions = QUICK): () => VeoEmula
 export interface RunVeoOptions {
 	items?: IDataObject[];
 	continueOnFail?: boolean;
+	onError?: RunNodeOptions['onError'];
+	legacyContinueOnFail?: boolean;
 	cancelAfterMs?: number;
 	token?: string;
 	baseUrl?: string;
@@ -45,6 +48,16 @@ export interface RunVeoOptions {
 	/** n8n's waiting webhooks: a run that pauses is kept there, and the emulator's callbacks resume it. */
 	waitingWebhooks?: RunNodeOptions['waitingWebhooks'];
 	executionId?: RunNodeOptions['executionId'];
+	/** Connect a node after the Veo node's regular output (its runs show in `runData.Downstream`). */
+	withDownstream?: boolean;
+}
+
+/** The node after the Veo node: passes its items on, so a test can see whether it ran and with what. */
+class Downstream implements INodeType {
+	description = testNodeDescription('downstreamNode');
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		return [this.getInputData().map((item, index) => ({ json: item.json, pairedItem: { item: index } }))];
+	}
 }
 
 /** Runs the real Veo node in n8n's engine against the emulator, then checks the token did not leak. */
@@ -61,9 +74,12 @@ export async function runVeo(
 		parameters,
 		items: (options.items ?? [{}]).map((json) => ({ json })),
 		continueOnFail: options.continueOnFail,
+		onError: options.onError,
+		legacyContinueOnFail: options.legacyContinueOnFail,
 		cancelAfterMs: options.cancelAfterMs,
 		waitingWebhooks: options.waitingWebhooks,
 		executionId: options.executionId,
+		downstream: options.withDownstream ? new Downstream() : undefined,
 		credentials: {
 			aceDataCloudApi: {
 				type: new AceDataCloudApi(),

@@ -91,7 +91,14 @@ describe('Get Task asks again after a passing failure', () => {
 		emulator().inject({ path: '/veo/tasks', kind: 'drop-before', count: 3 });
 		const result = await runVeo(emulator(), { operation: 'getTask', taskIds: 'dd01fc69-e1f7-4b68-aa8c-463f6b748d11' }, { continueOnFail: true });
 
-		expect(json(result.items)).toEqual([{ error: expect.stringMatching(/^Could not reach Ace Data Cloud: .*\[item 0\]$/), details: expect.any(String) }]);
+		expect(json(result.items)).toEqual([
+			{
+				error: expect.stringMatching(/^Could not reach Ace Data Cloud: .*\[item 0\]$/),
+				details: expect.any(String),
+				code: 'ECONNRESET',
+				serviceMessage: expect.any(String),
+			},
+		]);
 		expect(emulator().queries()).toHaveLength(3);
 	});
 
