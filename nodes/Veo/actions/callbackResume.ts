@@ -1,20 +1,20 @@
 import type {
 	IDataObject,
-	INode,
 	INodeExecutionData,
 	IWebhookDescription,
 	IWebhookFunctions,
 	IWebhookResponseData,
 } from 'n8n-workflow';
 
-import type { Ledger } from '../helpers/callbackLedger';
+import type { AwaitedTask, Ledger } from '../helpers/callbackLedger';
 import { callbackTaskId, readLedger, withCallbackResult } from '../helpers/callbackLedger';
 import { settle, settleSync } from '../helpers/settle';
 import type { TaskRecord } from '../helpers/taskRecord';
+import { taskOutput, taskState } from '../helpers/taskRecord';
 import { createVeoClient } from '../transport/veoClient';
 import { finishAwaited, isDone } from './callbackWait';
 import { fetchRecords } from './fetchRecords';
-import { ItemResults } from './itemResults';
+import { ItemResults, taskFailedError } from './itemResults';
 
 /**
  * Where Ace Data Cloud's callbacks resume an execution paused by "Pause Until Ace Data Cloud Calls
@@ -66,18 +66,58 @@ export async function resumeOnCallback(this: IWebhookFunctions): Promise<IWebhoo
 	}
 	const records = look.ok ? look.value : new Map<string, TaskRecord>();
 	records.set(taskId, withCallbackResult(records.get(taskId), taskId, body));
-	const remaining = ledger.awaited.filter((task) => !isDone(records.get(task.taskId))).length;
-	if (remaining > 0) return answer(200, { status: 'waiting', task_id: taskId, remaining });
-	if (!claimResume(this.getExecutionId(), ledger)) return answer(200, { status: 'resuming', task_id: taskId });
-
 	const node = this.getNode();
 	const results = new ItemResults(
-		{ getNode: () => node, continueOnFail: () => continuesOnFail(node) },
+		{ getNode: () => node },
 		1 + Math.max(...ledger.awaited.map((task) => task.itemIndex), ...ledger.settled.keys()),
 	);
+	// Without continue-on-fail the first failed task ends the run at once, as in poll mode.
+	const failed = results.failureStops ? ledger.awaited.find((task) => isFailed(records.get(task.taskId))) : undefined;
+	const remaining = ledger.awaited.filter((task) => !isDone(records.get(task.taskId))).length;
+	if (remaining > 0 && !failed) return answer(200, { status: 'waiting', task_id: taskId, remaining });
+	if (!claimResume(this.getExecutionId(), ledger)) return answer(200, { status: 'resuming', task_id: taskId });
+	if (failed) return endWithFailure(this, results, ledger, records, failed);
+
 	for (const [itemIndex, json] of ledger.settled) results.add(itemIndex, { json });
 	await finishAwaited(this, client, results, ledger.awaited, records);
 	return { workflowData: [results.collect()], webhookResponse: { status: 'resumed', task_id: taskId } };
+}
+
+function isFailed(record: TaskRecord | undefined): boolean {
+	return record !== undefined && taskState(record).state === 'failed';
+}
+
+/**
+ * A task failed and On Error says stop. n8n gives a node resumed from a waiting webhook no way to fail
+ * its execution: if `webhook()` throws, n8n answers the callback with a 500 and still runs the rest of
+ * the workflow with an empty placeholder item (1.x and 2.x alike). The closest it allows is to resume
+ * with no item, so that no node after this one runs, and to tell the failure where it can: n8n's log
+ * (with every task created and its state, as poll mode's error gives them) and the callback's answer.
+ */
+function endWithFailure(
+	ctx: IWebhookFunctions,
+	results: ItemResults,
+	ledger: Ledger,
+	records: Map<string, TaskRecord>,
+	failed: AwaitedTask,
+): IWebhookResponseData {
+	for (const task of ledger.awaited) {
+		const record = records.get(task.taskId);
+		results.taskCreated(task.itemIndex, task.taskId, record ? taskState(record).state : 'submitted');
+	}
+	const output = taskOutput(records.get(failed.taskId) ?? {}, failed.taskId);
+	const stopped = settleSync(() => results.fail(failed.itemIndex, taskFailedError(ctx, output, failed.itemIndex), output));
+	const error = stopped.ok ? undefined : results.toNodeError(stopped.error, failed.itemIndex);
+	const message = error?.message ?? `Veo task ${failed.taskId} failed`;
+	ctx.logger.error(`${message}. The execution ends here without output.`, {
+		executionId: ctx.getExecutionId(),
+		node: ctx.getNode().name,
+		details: error?.description,
+	});
+	return {
+		workflowData: [[]],
+		webhookResponse: { status: 'failed', task_id: failed.taskId, error: message, details: error?.description ?? null },
+	};
 }
 
 /**
@@ -111,9 +151,4 @@ function waitingLedger(ctx: IWebhookFunctions): Ledger | undefined {
 	if (!read.ok || typeof read.value !== 'string') return undefined;
 	const items = settleSync(() => JSON.parse(read.value as string) as INodeExecutionData[]);
 	return items.ok && Array.isArray(items.value) ? readLedger(items.value) : undefined;
-}
-
-/** The node's On Error setting, read the way n8n reads it for a running node. */
-function continuesOnFail(node: INode): boolean {
-	return node.continueOnFail === true || node.onError === 'continueRegularOutput' || node.onError === 'continueErrorOutput';
 }

@@ -1,5 +1,4 @@
-import { NodeApiError } from 'n8n-workflow';
-
+import { DOWNSTREAM_NAME } from '../../../helpers/runNode';
 import { WaitingWebhooks } from '../../../helpers/waitingWebhooks';
 import { expectNoSecret, json, runVeo, useEmulator } from '../fixture';
 
@@ -143,18 +142,44 @@ describe("resuming on Ace Data Cloud's callbacks", () => {
 	});
 
 	describe('a task that failed', () => {
-		it('fails the run, naming the task, its error and every task created', async () => {
+		/**
+		 * n8n offers a node resumed by a callback no way to fail the execution (a throwing webhook() makes
+		 * n8n run the rest of the workflow with an empty item): the node resumes it with no output instead.
+		 */
+		it('ends the run at once with no output, so no node after it runs, and says why in the callback answer', async () => {
 			emulator().failTask('second', { code: 'CONTENT_REJECTED', message: 'The prompt was rejected' });
-			const first = await runVeo(emulator(), parameters('callback'), { items, waitingWebhooks: n8n });
+			emulator().neverFinish('first');
+			const first = await runVeo(emulator(), parameters('callback'), { items, waitingWebhooks: n8n, withDownstream: true });
 			const final = await n8n.finished(first.executionId);
-			const [ok, bad] = emulator().listTasks();
-			expect(final.status).toBe('error');
-			expect(final.error).toBeInstanceOf(NodeApiError);
-			expect(final.error?.message).toBe(`Veo task ${bad.id} failed: The prompt was rejected (CONTENT_REJECTED) [item 1]`);
-			const description = (final.error as NodeApiError).description ?? '';
-			expect(description).toContain(`- ${ok.id} (item 0, succeeded)`);
-			expect(description).toContain(`- ${bad.id} (item 1, failed)`);
+			const [running, bad] = emulator().listTasks();
+			expect(final.items).toEqual([]);
+			expect(final.runData[DOWNSTREAM_NAME]).toBeUndefined();
+			// The failed task's callback ended the pause, without waiting for the task still running.
+			const call = n8n.calls.find((c) => (c.body as { task_id?: string }).task_id === bad.id);
+			expect(call?.status).toBe(200);
+			expect(call?.response).toEqual({
+				status: 'failed',
+				task_id: bad.id,
+				error: `Veo task ${bad.id} failed: The prompt was rejected (CONTENT_REJECTED) [item 1]`,
+				details: expect.stringContaining(`- ${running.id} (item 0, processing)`),
+			});
+			expect((call?.response as { details: string }).details).toContain(`- ${bad.id} (item 1, failed)`);
+			expect(emulator().downloads()).toHaveLength(0);
 			expectNoSecret(final);
+		});
+
+		it("reads On Error as n8n does: the legacy continueOnFail flag beside On Error 'stopWorkflow' stops", async () => {
+			emulator().failTask('second', { code: 'CONTENT_REJECTED', message: 'The prompt was rejected' });
+			const first = await runVeo(emulator(), parameters('callback'), {
+				items,
+				waitingWebhooks: n8n,
+				onError: 'stopWorkflow',
+				legacyContinueOnFail: true,
+				withDownstream: true,
+			});
+			const final = await n8n.finished(first.executionId);
+			expect(final.items).toEqual([]);
+			expect(final.runData[DOWNSTREAM_NAME]).toBeUndefined();
 		});
 
 		it('with On Error: Continue, becomes an error item and the others keep their videos', async () => {
