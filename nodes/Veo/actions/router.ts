@@ -13,7 +13,8 @@ export type VeoOperation = keyof typeof operations;
 
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const operation = this.getNodeParameter('operation', 0) as string;
-	if (!(operation in operations)) {
+	// Own keys only: an imported workflow could name 'toString' or '__proto__', which `in` would find.
+	if (!Object.prototype.hasOwnProperty.call(operations, operation)) {
 		// n8n offers "Custom API Call" on nodes whose credential could sign any request.
 		const hint =
 			operation === '__CUSTOM_API_CALL__'
