@@ -22,6 +22,8 @@ export type WaitMode = 'poll' | 'callback' | 'none';
 
 /** One item, checked and ready to submit. */
 interface ItemPlan extends BatchJob {
+	/** Whether the panel shows Max Wait in this mode (messages name only fields the user can see). */
+	maxWaitShown: boolean;
 	binaryPropertyName?: string;
 	pollIntervalMs: number;
 	maxConcurrent: number;
@@ -150,12 +152,11 @@ function planItem(ctx: IExecuteFunctions, itemIndex: number, input: CreateInput,
 	const mode = callbackUrl ? 'callback' : readWaitMode(ctx, itemIndex);
 	const wait = mode === 'poll';
 	const options = ctx.getNodeParameter('options', itemIndex, {}) as IDataObject;
-	const pollInterval = seconds(options.pollInterval, 10, 'Poll Interval (Seconds)');
-	const maxWait = seconds(options.maxWait, 900, 'Max Wait (Seconds)');
+	// An option the panel hides in this mode is not read: a value left from another mode changes nothing.
+	const pollInterval = wait ? readPollInterval(options.pollInterval) : DEFAULT_POLL_INTERVAL_S;
+	const maxWaitShown = mode !== 'none';
+	const maxWait = maxWaitShown ? readMaxWait(options.maxWait) : DEFAULT_MAX_WAIT_S;
 	const maxConcurrent = seconds(options.maxConcurrent, 0, 'Max Videos in Progress');
-	if (pollInterval < 1) {
-		throw new InputError('Poll Interval (Seconds)', "The 'Poll Interval (Seconds)' option must be at least 1 second");
-	}
 	if (wait && maxWait < pollInterval) {
 		throw new InputError(
 			'Max Wait (Seconds)',
@@ -171,11 +172,31 @@ function planItem(ctx: IExecuteFunctions, itemIndex: number, input: CreateInput,
 		body,
 		wait,
 		maxWaitMs: maxWait * 1000,
+		maxWaitShown,
 		binaryPropertyName: mode === 'none' ? undefined : readDownloadSettings(ctx, itemIndex),
 		pollIntervalMs: pollInterval * 1000,
 		maxConcurrent,
 		awaitsCallback: mode === 'callback',
 	};
+}
+
+const DEFAULT_POLL_INTERVAL_S = 10;
+const DEFAULT_MAX_WAIT_S = 900;
+/** Longer than any sensible poll, and far below the 24.8 days at which timers overflow. */
+const MAX_POLL_INTERVAL_S = 3600;
+/** A week: far beyond any video, and a date n8n can keep as the end of a pause. */
+const MAX_WAIT_LIMIT_S = 7 * 24 * 3600;
+
+const readPollInterval = (value: unknown) =>
+	secondsWithin(value, DEFAULT_POLL_INTERVAL_S, 'Poll Interval (Seconds)', MAX_POLL_INTERVAL_S, '1 hour');
+const readMaxWait = (value: unknown) => secondsWithin(value, DEFAULT_MAX_WAIT_S, 'Max Wait (Seconds)', MAX_WAIT_LIMIT_S, '7 days');
+
+function secondsWithin(value: unknown, fallback: number, field: string, max: number, maxInWords: string): number {
+	const number = seconds(value, fallback, field);
+	if (number < 1 || number > max) {
+		throw new InputError(field, `The '${field}' option must be between 1 and ${max} seconds (${maxInWords}); it is ${number}`);
+	}
+	return number;
 }
 
 function seconds(value: unknown, fallback: number, field: string): number {
@@ -234,7 +255,7 @@ function notSubmittedError(ctx: IExecuteFunctions, plan: ItemPlan, refusal?: Api
 	const failure = refusal ?? { status: 429, code: 'too_many_requests', message: 'too many requests' };
 	return serviceError(ctx, failure, {
 		message: `Ace Data Cloud kept refusing new videos (too many requests) for ${plan.maxWaitMs / 1000} seconds [item ${plan.key}]`,
-		description: `Nothing was created or charged for this item. Other work on the same token may be using its slots; run it again later, or raise Max Wait. ${failureDetails(failure)}`,
+		description: `Nothing was created or charged for this item. Other work on the same token may be using its slots; run it again later${plan.maxWaitShown ? ', or raise Max Wait' : ''}. ${failureDetails(failure)}`,
 		itemIndex: plan.key,
 	});
 }

@@ -122,7 +122,7 @@ function waitOptions(whenWaiting: Show, whenPolling: Show): INodeProperties[] {
 			displayName: 'Max Wait (Seconds)',
 			name: 'maxWait',
 			type: 'number',
-			typeOptions: { minValue: 1 },
+			typeOptions: { minValue: 1, maxValue: 604800 },
 			default: 900,
 			description:
 				'How long to wait for the video before giving up on it. The task keeps running at Ace Data Cloud; fetch it later with Get Task.',
@@ -132,7 +132,7 @@ function waitOptions(whenWaiting: Show, whenPolling: Show): INodeProperties[] {
 			displayName: 'Poll Interval (Seconds)',
 			name: 'pollInterval',
 			type: 'number',
-			typeOptions: { minValue: 1 },
+			typeOptions: { minValue: 1, maxValue: 3600 },
 			default: 10,
 			description: 'How often to ask whether the videos are ready (all pending videos are asked about together)',
 			displayOptions: { show: whenPolling },

@@ -130,7 +130,12 @@ const cases: BadCase[] = [
 
 	// Waiting and download settings (shared by every creating operation)
 	{ name: 'a Max Wait below the Poll Interval', parameters: textToVideo({ options: { pollInterval: 10, maxWait: 5 } }), field: 'Max Wait', item: 0, says: /shorter than the Poll Interval/ },
-	{ name: 'a Poll Interval of 0', parameters: textToVideo({ options: { pollInterval: 0 } }), field: /poll interval/i, item: 0, says: /at least 1 second/ },
+	{ name: 'a Poll Interval of 0', parameters: textToVideo({ options: { pollInterval: 0 } }), field: /poll interval/i, item: 0, says: /between 1 and 3600 seconds/ },
+	// Past 24.8 days a timer overflows and fires at once: thousands of polls instead of none.
+	{ name: 'a Poll Interval of 25 days', parameters: textToVideo({ options: { pollInterval: 25 * 86400, maxWait: 26 * 86400 } }), field: /poll interval/i, item: 0, says: /between 1 and 3600 seconds \(1 hour\); it is 2160000/ },
+	{ name: 'a Max Wait of -5 when pausing', parameters: textToVideo({ waitMode: 'callback', options: { maxWait: '={{ -5 }}' } }), field: 'Max Wait', item: 0, says: /between 1 and 604800 seconds \(7 days\); it is -5/ },
+	{ name: 'a Max Wait of 0 when pausing', parameters: textToVideo({ waitMode: 'callback', options: { maxWait: '={{ 0 }}' } }), field: 'Max Wait', item: 0, says: /between 1 and 604800 seconds/ },
+	{ name: 'a Max Wait of 1e300 when pausing', parameters: textToVideo({ waitMode: 'callback', options: { maxWait: '={{ 1e300 }}' } }), field: 'Max Wait', item: 0, says: /between 1 and 604800 seconds/ },
 	{ name: 'Download Video on with an empty output field', parameters: textToVideo({ downloadVideo: true, binaryPropertyName: '={{ "" }}' }), field: 'Put Output File in Field', item: 0, says: /is empty/ },
 	{
 		name: 'Download Video on with an output field of spaces in the second item',
