@@ -1,6 +1,7 @@
 import { updateDisplayOptions } from 'n8n-workflow';
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
+import { INGREDIENTS_MODEL } from '../helpers/models';
 import { createVideos } from './createVideos';
 import { modelField, waitingFields } from './sharedFields';
 
@@ -15,7 +16,14 @@ const properties: INodeProperties[] = [
 		description:
 			'The video ID of a finished generation (the "videoId" field of its output), not its task ID',
 	},
-	{ ...modelField, description: 'The model the video was made with' },
+	{
+		...modelField,
+		options: [
+			...(modelField.options ?? []),
+			{ name: 'Veo 3.1 Fast Ingredients', value: INGREDIENTS_MODEL, description: 'For a video made with Ingredients to Video' },
+		],
+		description: 'The model the video was made with',
+	},
 	...waitingFields('get1080p'),
 ];
 

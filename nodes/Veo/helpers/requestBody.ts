@@ -66,7 +66,8 @@ export function buildCreateBody(input: CreateInput): VeoCreateBody {
 	const body: VeoCreateBody = { action: ACTIONS[operation], model: INGREDIENTS_MODEL, async: true };
 
 	if (operation === 'get1080p') {
-		body.model = requireModel(input.model);
+		// The 1080p of an Ingredients video is asked for with the model that made it.
+		body.model = input.model === INGREDIENTS_MODEL ? INGREDIENTS_MODEL : requireModel(input.model);
 		body.video_id = requireText(input.videoId, 'Video ID', 'the video ID of a finished generation (its "videoId" output, not the task ID)');
 	} else {
 		if (operation !== 'ingredientsToVideo') body.model = requireModel(input.model);

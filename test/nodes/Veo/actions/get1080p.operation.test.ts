@@ -1,3 +1,4 @@
+import { Veo } from '../../../../nodes/Veo/Veo.node';
 import { WaitingWebhooks } from '../../../helpers/waitingWebhooks';
 import { createBodies, runVeo, useEmulator } from '../fixture';
 
@@ -25,6 +26,28 @@ describe('Get 1080p', () => {
 		expect(taskId).not.toBe(made.items[0].json.taskId);
 		expect(item.json).toMatchObject({ state: 'succeeded', videoId, videoUrl: emulator().videoUrl(taskId) });
 		expect((await result.readBinary(item)).equals(emulator().videoBytes(taskId))).toBe(true);
+	});
+
+	it('asks for the 1080p version of an Ingredients video with the model that made it', async () => {
+		const made = await runVeo(emulator(), {
+			operation: 'ingredientsToVideo',
+			prompt: 'The person in the hat walks on the beach',
+			imageUrls: 'https://images.example.com/hat.png',
+			options: { pollInterval: 1 },
+		});
+		const videoId = made.items[0].json.videoId as string;
+		const result = await runVeo(emulator(), { operation: 'get1080p', videoId, model: 'veo31-fast-ingredients', options: { pollInterval: 1 } });
+
+		expect(result.error).toBeUndefined();
+		expect(createBodies(emulator())[1]).toEqual({ action: 'get1080p', model: 'veo31-fast-ingredients', video_id: videoId, async: true });
+		expect(result.items[0].json).toMatchObject({ state: 'succeeded', videoId });
+	});
+
+	it("offers the Ingredients model in Get 1080p's model list", () => {
+		const model = new Veo().description.properties.find(
+			(property) => property.name === 'model' && property.displayOptions?.show?.operation?.includes('get1080p'),
+		);
+		expect(model?.options?.map((option) => (option as { value: string }).value)).toContain('veo31-fast-ingredients');
 	});
 });
 
