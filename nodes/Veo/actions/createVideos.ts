@@ -9,7 +9,7 @@ import type { CreateInput } from '../helpers/requestBody';
 import { buildCreateBody } from '../helpers/requestBody';
 import { settle, settleSync } from '../helpers/settle';
 import type { TaskOutput } from '../helpers/taskRecord';
-import { submittedOutput, taskOutput } from '../helpers/taskRecord';
+import { submittedOutput, taskOutput, taskState } from '../helpers/taskRecord';
 import type { BatchJob, JobOutcome } from '../helpers/videoBatch';
 import { runVideoBatch } from '../helpers/videoBatch';
 import { createVeoClient, VeoRequestError } from '../transport/veoClient';
@@ -54,6 +54,9 @@ export async function createVideos(
 	// left as a rejected promise nobody listens to yet.
 	let downloads = Promise.resolve();
 	let downloadError: { error: unknown } | undefined;
+	// Without continue-on-fail the first failure fails the node: nothing more is submitted (or paid
+	// for), and the node does not wait for the rest.
+	let failedFast = false;
 
 	const run = await settle(async () => {
 		const waiting = plans.filter((plan) => plan.wait);
@@ -70,6 +73,10 @@ export async function createVideos(
 				pause: async (ms) => await pause(ms, signal),
 				now: Date.now,
 				onCreated: (itemIndex, taskId) => results.taskCreated(itemIndex, taskId),
+				onSettled: (_itemIndex, outcome) => {
+					if (results.failureStops && failsItem(outcome)) failedFast = true;
+				},
+				shouldStop: () => failedFast || downloadError !== undefined,
 				onFinished: (itemIndex, record) => {
 					const output = taskOutput(record, String(record.id));
 					results.taskState(output.taskId, output.state);
@@ -85,7 +92,8 @@ export async function createVideos(
 				},
 			},
 		);
-		await downloads;
+		// After a failure that ends the run, downloads still under way are not waited for.
+		if (!failedFast) await downloads;
 		if (downloadError) results.abort(downloadError.error);
 		// Every task's last known state goes into the ledger first: the first failing item may end the run.
 		for (const outcome of outcomes.values()) {
@@ -214,6 +222,8 @@ function report(
 	outcome: JobOutcome | undefined,
 ): void {
 	const itemIndex = plan.key;
+	// The run stopped at another item's failure: this one's task (if any) is listed in that error.
+	if (outcome?.kind === 'abandoned' || (!outcome && results.failureStops)) return;
 	if (!outcome) {
 		results.fail(itemIndex, new NodeOperationError(ctx.getNode(), `No result for this item [item ${itemIndex}]`, { itemIndex }));
 		return;
@@ -238,6 +248,12 @@ function report(
 		case 'failed':
 			results.fail(itemIndex, outcome.mayExist ? mayExistError(ctx, plan, outcome.failure) : new VeoRequestError(outcome.failure), task);
 	}
+}
+
+/** Outcomes that fail their item (and so, without continue-on-fail, the node). */
+function failsItem(outcome: JobOutcome): boolean {
+	if (outcome.kind === 'failed' || outcome.kind === 'timeout') return true;
+	return outcome.kind === 'finished' && taskState(outcome.record).state === 'failed';
 }
 
 function timeoutError(ctx: IExecuteFunctions, plan: ItemPlan, taskId: string, state: string): NodeOperationError {
