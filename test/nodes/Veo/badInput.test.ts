@@ -131,10 +131,10 @@ const cases: BadCase[] = [
 	// Waiting and download settings (shared by every creating operation)
 	{ name: 'a Max Wait below the Poll Interval', parameters: textToVideo({ options: { pollInterval: 10, maxWait: 5 } }), field: 'Max Wait', item: 0, says: /shorter than the Poll Interval/ },
 	{ name: 'a Poll Interval of 0', parameters: textToVideo({ options: { pollInterval: 0 } }), field: /poll interval/i, item: 0, says: /at least 1 second/ },
-	{ name: 'Download Video on with an empty output field', parameters: textToVideo({ downloadVideo: true, binaryPropertyName: '={{ "" }}' }), field: 'Put Output File in Field', item: 0, says: /is empty/ },
+	{ name: 'Download Video on with an empty output field', parameters: textToVideo({ downloadVideo: true, outputBinaryField: '={{ "" }}' }), field: 'Put Output File in Field', item: 0, says: /is empty/ },
 	{
 		name: 'Download Video on with an output field of spaces in the second item',
-		parameters: textToVideo({ downloadVideo: true, binaryPropertyName: '={{ $json.value }}' }),
+		parameters: textToVideo({ downloadVideo: true, outputBinaryField: '={{ $json.value }}' }),
 		items: secondItem('video', '   '),
 		field: 'Put Output File in Field',
 		item: 1,
@@ -222,7 +222,7 @@ const cases: BadCase[] = [
 		says: /holds 51 task IDs; one item can ask for at most 50/,
 	},
 	{ name: 'task IDs from an expression that gives an object', parameters: getTask({ taskIds: '={{ $json }}' }), items: [{ taskId: 'x' }], field: 'Task IDs', item: 0, says: /must hold text, but its expression gave a set of fields/ },
-	{ name: 'Download Video on with an empty output field for Get Task', parameters: getTask({ downloadVideo: true, binaryPropertyName: ' ' }), field: 'Put Output File in Field', item: 0, says: /is empty/ },
+	{ name: 'Download Video on with an empty output field for Get Task', parameters: getTask({ downloadVideo: true, outputBinaryField: ' ' }), field: 'Put Output File in Field', item: 0, says: /is empty/ },
 ];
 
 /** Words a developer would understand but a spreadsheet user would not. */
