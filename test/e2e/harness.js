@@ -142,7 +142,7 @@ function veoNode({ id, credential, prompt, waitMode, options = {}, position }) {
 			model: 'veo3-fast',
 			waitMode,
 			downloadVideo: true,
-			binaryPropertyName: 'data',
+			outputBinaryField: 'data',
 			options,
 		},
 	};

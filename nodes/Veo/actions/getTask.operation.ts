@@ -23,7 +23,8 @@ const properties: INodeProperties[] = [
 		description:
 			'One task ID, or up to 50 separated by commas or new lines (or an array from an expression). Each task becomes one output item.',
 	},
-	...downloadFields(),
+	...downloadFields(1),
+	...downloadFields(2),
 ];
 
 export const description = updateDisplayOptions({ show: { operation: ['getTask'] } }, properties);

@@ -60,7 +60,7 @@ const waitModeField: INodeProperties = {
 			name: 'Pause Until Ace Data Cloud Calls Back',
 			value: 'callback',
 			description:
-				'Pause the execution (it holds no worker while the videos render) and resume it when every video has called back. Needs an n8n that the internet can reach.',
+				'Pause the execution (it holds no worker while the videos render) and resume it when every video has called back. Needs an n8n that the service can reach.',
 		},
 		{
 			name: 'Wait Here (Poll)',
@@ -75,16 +75,25 @@ const waitModeField: INodeProperties = {
 
 const callbackNotice: INodeProperties = {
 	displayName:
-		"Ace Data Cloud must reach this n8n from the internet: set n8n's WEBHOOK_URL to its public https address. The execution shows as waiting until every video has called back (or Max Wait passes).",
+		"Ace Data Cloud calls this n8n back at its webhook address (n8n's WEBHOOK_URL). For the real service that address must be reachable from the internet (a localhost n8n is refused before anything is submitted); with a local emulator as the credential's Base URL, a local n8n works. The execution shows as waiting until every video has called back (or Max Wait passes).",
 	name: 'callbackNotice',
 	type: 'notice',
 	default: '',
 	displayOptions: { show: { ...FROM_V2, waitMode: ['callback'] } },
 };
 
-/** Download fields, shown only when `when` holds (always, for Get Task). */
-export function downloadFields(when?: Show): INodeProperties[] {
-	const shown = when ? { show: when } : undefined;
+/**
+ * The parameter holding the output binary field's name. n8n's editor takes any parameter whose name
+ * contains "binaryPropertyName" for an input field and shows its input-field tooltip on it; version 1
+ * keeps that name so its saved workflows keep their value, later versions use one that says output.
+ */
+export function outputFieldParameter(typeVersion: number): string {
+	return typeVersion < 2 ? 'binaryPropertyName' : 'outputBinaryField';
+}
+
+/** Download fields of one node version, shown only when `when` also holds. */
+export function downloadFields(version: 1 | 2, when: Show = {}): INodeProperties[] {
+	const show = { ...(version === 1 ? V1 : FROM_V2), ...when };
 	return [
 		{
 			displayName: 'Download Video',
@@ -92,16 +101,16 @@ export function downloadFields(when?: Show): INodeProperties[] {
 			type: 'boolean',
 			default: false,
 			description: 'Whether to download the finished mp4 and add it to the item as binary data',
-			displayOptions: shown,
+			displayOptions: { show },
 		},
 		{
 			displayName: 'Put Output File in Field',
-			name: 'binaryPropertyName',
+			name: outputFieldParameter(version),
 			type: 'string',
 			default: 'data',
 			required: true,
-			hint: 'The name of the output binary field to put the video in',
-			displayOptions: { show: { ...(when ?? {}), downloadVideo: [true] } },
+			hint: 'The name of the binary field of the output item that gets the video',
+			displayOptions: { show: { ...show, downloadVideo: [true] } },
 		},
 	];
 }
@@ -140,16 +149,20 @@ function waitOptions(whenWaiting: Show, whenPolling: Show): INodeProperties[] {
 	];
 }
 
-const callbackUrlOption: INodeProperties = {
-	displayName: 'Callback URL',
-	name: 'callbackUrl',
-	type: 'string',
-	default: '',
-	placeholder: 'https://example.com/webhook/veo',
-	description: 'An https address that Ace Data Cloud will POST the finished result to',
-};
+/** Pause mode gives Ace Data Cloud its own callback address, so it hides this option there. */
+function callbackUrlOption(version: 1 | 2): INodeProperties {
+	return {
+		displayName: 'Callback URL',
+		name: 'callbackUrl',
+		type: 'string',
+		default: '',
+		placeholder: 'https://example.com/webhook/veo',
+		description: 'An https address that Ace Data Cloud will POST the finished result to',
+		...(version === 1 ? {} : { displayOptions: { hide: { '/waitMode': ['callback'] } } }),
+	};
+}
 
-function generationOptions(waiting: INodeProperties[]): INodeProperties[] {
+function generationOptions(version: 1 | 2, waiting: INodeProperties[]): INodeProperties[] {
 	return [
 		{
 			displayName: 'Aspect Ratio',
@@ -162,7 +175,7 @@ function generationOptions(waiting: INodeProperties[]): INodeProperties[] {
 			default: '16:9',
 			description: 'Shape of the video',
 		},
-		callbackUrlOption,
+		callbackUrlOption(version),
 		...waiting,
 		{
 			displayName: 'Resolution',
@@ -187,15 +200,15 @@ function generationOptions(waiting: INodeProperties[]): INodeProperties[] {
 }
 
 /** The `options` collection: generation settings for the three generating operations, waiting only for 1080p. */
-function optionsCollection(kind: 'generation' | 'get1080p', version: Show, waiting: INodeProperties[]): INodeProperties {
+function optionsCollection(kind: 'generation' | 'get1080p', version: 1 | 2, waiting: INodeProperties[]): INodeProperties {
 	return {
 		displayName: 'Options',
 		name: 'options',
 		type: 'collection',
 		placeholder: 'Add Option',
 		default: {},
-		options: kind === 'generation' ? generationOptions(waiting) : [callbackUrlOption, ...waiting],
-		displayOptions: { show: version },
+		options: kind === 'generation' ? generationOptions(version, waiting) : [callbackUrlOption(version), ...waiting],
+		displayOptions: { show: version === 1 ? V1 : FROM_V2 },
 	};
 }
 
@@ -210,9 +223,9 @@ export function waitingFields(kind: 'generation' | 'get1080p'): INodeProperties[
 		waitForCompletionField,
 		waitModeField,
 		callbackNotice,
-		...downloadFields({ ...V1, waitForCompletion: [true] }),
-		...downloadFields({ ...FROM_V2, waitMode: ['poll', 'callback'] }),
-		optionsCollection(kind, V1, waitOptions(v1Waiting, v1Waiting)),
-		optionsCollection(kind, FROM_V2, waitOptions(v2Waiting, { '/waitMode': ['poll'] })),
+		...downloadFields(1, { waitForCompletion: [true] }),
+		...downloadFields(2, { waitMode: ['poll', 'callback'] }),
+		optionsCollection(kind, 1, waitOptions(v1Waiting, v1Waiting)),
+		optionsCollection(kind, 2, waitOptions(v2Waiting, { '/waitMode': ['poll'] })),
 	];
 }

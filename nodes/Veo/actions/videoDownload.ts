@@ -9,11 +9,12 @@ import type { TaskOutput } from '../helpers/taskRecord';
 import type { VeoClient, VeoNodeContext } from '../transport/veoClient';
 import { cancelSignalOf, VeoRequestError } from '../transport/veoClient';
 import type { ItemResults } from './itemResults';
+import { outputFieldParameter } from './sharedFields';
 
 /** The binary field to download into, or undefined when the user did not ask for the video. */
 export function readDownloadSettings(ctx: IExecuteFunctions, itemIndex: number): string | undefined {
 	if (!(ctx.getNodeParameter('downloadVideo', itemIndex, false) as boolean)) return undefined;
-	const name = ctx.getNodeParameter('binaryPropertyName', itemIndex, 'data');
+	const name = ctx.getNodeParameter(outputFieldParameter(ctx.getNode().typeVersion), itemIndex, 'data');
 	if (typeof name !== 'string' || name.trim() === '') {
 		throw new InputError('Put Output File in Field', "The 'Put Output File in Field' field is empty", 'Name the binary field for the video, for example data.');
 	}

@@ -136,10 +136,10 @@ const cases: BadCase[] = [
 	{ name: 'a Max Wait of -5 when pausing', parameters: textToVideo({ waitMode: 'callback', options: { maxWait: '={{ -5 }}' } }), field: 'Max Wait', item: 0, says: /between 1 and 604800 seconds \(7 days\); it is -5/ },
 	{ name: 'a Max Wait of 0 when pausing', parameters: textToVideo({ waitMode: 'callback', options: { maxWait: '={{ 0 }}' } }), field: 'Max Wait', item: 0, says: /between 1 and 604800 seconds/ },
 	{ name: 'a Max Wait of 1e300 when pausing', parameters: textToVideo({ waitMode: 'callback', options: { maxWait: '={{ 1e300 }}' } }), field: 'Max Wait', item: 0, says: /between 1 and 604800 seconds/ },
-	{ name: 'Download Video on with an empty output field', parameters: textToVideo({ downloadVideo: true, binaryPropertyName: '={{ "" }}' }), field: 'Put Output File in Field', item: 0, says: /is empty/ },
+	{ name: 'Download Video on with an empty output field', parameters: textToVideo({ downloadVideo: true, outputBinaryField: '={{ "" }}' }), field: 'Put Output File in Field', item: 0, says: /is empty/ },
 	{
 		name: 'Download Video on with an output field of spaces in the second item',
-		parameters: textToVideo({ downloadVideo: true, binaryPropertyName: '={{ $json.value }}' }),
+		parameters: textToVideo({ downloadVideo: true, outputBinaryField: '={{ $json.value }}' }),
 		items: secondItem('video', '   '),
 		field: 'Put Output File in Field',
 		item: 1,
@@ -227,7 +227,7 @@ const cases: BadCase[] = [
 		says: /holds 51 task IDs; one item can ask for at most 50/,
 	},
 	{ name: 'task IDs from an expression that gives an object', parameters: getTask({ taskIds: '={{ $json }}' }), items: [{ taskId: 'x' }], field: 'Task IDs', item: 0, says: /must hold text, but its expression gave a set of fields/ },
-	{ name: 'Download Video on with an empty output field for Get Task', parameters: getTask({ downloadVideo: true, binaryPropertyName: ' ' }), field: 'Put Output File in Field', item: 0, says: /is empty/ },
+	{ name: 'Download Video on with an empty output field for Get Task', parameters: getTask({ downloadVideo: true, outputBinaryField: ' ' }), field: 'Put Output File in Field', item: 0, says: /is empty/ },
 ];
 
 /** Words a developer would understand but a spreadsheet user would not. */

@@ -30,6 +30,15 @@ describe('pausing until Ace Data Cloud calls back', () => {
 		await n8n.finished(first.executionId);
 	});
 
+	it('ignores a Callback URL left from another wait mode (the editor hides it in pause mode): the service calls this execution back', async () => {
+		const first = await runVeo(emulator(), { ...pauseMode, options: { ...pauseMode.options, callbackUrl: 'https://example.com/hook' } }, { items, waitingWebhooks: n8n });
+
+		expect(first.status).toBe('waiting');
+		const callbackUrls = emulator().creates().map((create) => (create.body as { callback_url: string }).callback_url);
+		expect(callbackUrls).toEqual(Array(2).fill(expect.stringMatching(new RegExp(`^${escape(first.resumeUrl)}/[\\w-]+$`))));
+		await n8n.finished(first.executionId);
+	});
+
 	it('keeps, as the waiting input, one ledger item per input item with its task', async () => {
 		emulator().neverFinish('second');
 		const first = await runVeo(emulator(), pauseMode, { items, waitingWebhooks: n8n });

@@ -113,7 +113,7 @@ describe('creating videos', () => {
 		['4k with veo3', { model: 'veo3', options: { resolution: '4k' } }, /4k.*only for Text to Video/],
 		['retired veo2', { model: 'veo2' }, /retired/],
 		['a Max Wait shorter than the Poll Interval', { options: { pollInterval: 10, maxWait: 5 } }, /Max Wait/],
-		['an empty binary field name', { downloadVideo: true, binaryPropertyName: ' ' }, /Put Output File in Field/],
+		['an empty binary field name', { downloadVideo: true, outputBinaryField: ' ' }, /Put Output File in Field/],
 	])('refuses %s before any request', async (_case, parameters, message) => {
 		const result = await runVeo(emulator(), { operation: 'textToVideo', prompt: 'p', ...parameters });
 		expect(result.error).toBeInstanceOf(NodeOperationError);
@@ -206,18 +206,5 @@ describe("Wait for Video (node version 2) and version 1's switch", () => {
 		emulator().reset();
 		const v2 = await runVeo(emulator(), { ...textToVideo, waitForCompletion: false }, { typeVersion: 2 });
 		expect(json(v2.items)[0]).toMatchObject({ state: 'succeeded' });
-	});
-
-	it('refuses a Callback URL of its own in pause mode before anything is submitted', async () => {
-		const result = await runVeo(emulator(), {
-			...textToVideo,
-			waitMode: 'callback',
-			options: { callbackUrl: 'https://example.com/hook' },
-		});
-		expect(result.error).toBeInstanceOf(NodeOperationError);
-		expect(result.error?.message).toBe(
-			"The 'Callback URL' option cannot be used while the node pauses until Ace Data Cloud calls back [item 0]",
-		);
-		expect(emulator().requests).toEqual([]);
 	});
 });

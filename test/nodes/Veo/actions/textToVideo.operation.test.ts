@@ -75,7 +75,7 @@ describe('Text to Video', () => {
 			operation: 'textToVideo',
 			prompt: 'p',
 			downloadVideo: true,
-			binaryPropertyName: 'video',
+			outputBinaryField: 'video',
 			options: { pollInterval: 1 },
 		});
 		expect(result.error).toBeUndefined();
