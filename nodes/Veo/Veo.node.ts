@@ -23,9 +23,10 @@ export class Veo implements INodeType {
 		icon: { light: 'file:../../icons/veo.svg', dark: 'file:../../icons/veo.dark.svg' },
 		group: ['transform'],
 		// Version 2 replaced the Wait for Completion switch with three ways to wait; version 1 workflows
-		// keep their switch and behave as before.
-		version: [1, 2],
-		defaultVersion: 2,
+		// keep their switch and behave as before. Version 2.1 only renamed the output field parameter
+		// (see outputFieldParameter), which version 2 workflows keep.
+		version: [1, 2, 2.1],
+		defaultVersion: 2.1,
 		subtitle:
 			'={{ { textToVideo: "Text to Video", imageToVideo: "Image to Video", ingredientsToVideo: "Ingredients to Video", get1080p: "Get 1080p", getTask: "Get Task" }[$parameter["operation"]] }}',
 		description: 'Make videos with Google Veo through Ace Data Cloud',

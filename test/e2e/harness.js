@@ -127,13 +127,13 @@ function webhookNode({ id, webhookId, path, position = [0, 0] }) {
 	};
 }
 
-/** The Veo node, version 2: text to video with the given wait mode, downloading the video. */
+/** The Veo node, version 2.1: text to video with the given wait mode, downloading the video. */
 function veoNode({ id, credential, prompt, waitMode, options = {}, position }) {
 	return {
 		id,
 		name: 'Veo',
 		type: NODE_TYPE,
-		typeVersion: 2,
+		typeVersion: 2.1,
 		position,
 		credentials: { aceDataCloudApi: credential },
 		parameters: {

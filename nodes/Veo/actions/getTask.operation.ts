@@ -25,6 +25,7 @@ const properties: INodeProperties[] = [
 	},
 	...downloadFields(1),
 	...downloadFields(2),
+	...downloadFields(2.1),
 ];
 
 export const description = updateDisplayOptions({ show: { operation: ['getTask'] } }, properties);

@@ -84,16 +84,19 @@ const callbackNotice: INodeProperties = {
 
 /**
  * The parameter holding the output binary field's name. n8n's editor takes any parameter whose name
- * contains "binaryPropertyName" for an input field and shows its input-field tooltip on it; version 1
- * keeps that name so its saved workflows keep their value, later versions use one that says output.
+ * contains "binaryPropertyName" for an input field and shows its input-field tooltip on it. Versions
+ * 1 and 2 keep that name, so that their saved workflows keep their value (n8n drops parameters a
+ * version does not know); version 2.1 renamed it to one that says output, and changed nothing else.
  */
 export function outputFieldParameter(typeVersion: number): string {
-	return typeVersion < 2 ? 'binaryPropertyName' : 'outputBinaryField';
+	return typeVersion < 2.1 ? 'binaryPropertyName' : 'outputBinaryField';
 }
 
-/** Download fields of one node version, shown only when `when` also holds. */
-export function downloadFields(version: 1 | 2, when: Show = {}): INodeProperties[] {
-	const show = { ...(version === 1 ? V1 : FROM_V2), ...when };
+const DOWNLOAD_VERSIONS = { 1: V1, 2: { '@version': [2] }, 2.1: { '@version': [{ _cnd: { gte: 2.1 } }] } };
+
+/** Download fields of one node version (2.1: that version and later), shown only when `when` also holds. */
+export function downloadFields(version: 1 | 2 | 2.1, when: Show = {}): INodeProperties[] {
+	const show = { ...DOWNLOAD_VERSIONS[version], ...when };
 	return [
 		{
 			displayName: 'Download Video',
@@ -225,6 +228,7 @@ export function waitingFields(kind: 'generation' | 'get1080p'): INodeProperties[
 		callbackNotice,
 		...downloadFields(1, { waitForCompletion: [true] }),
 		...downloadFields(2, { waitMode: ['poll', 'callback'] }),
+		...downloadFields(2.1, { waitMode: ['poll', 'callback'] }),
 		optionsCollection(kind, 1, waitOptions(v1Waiting, v1Waiting)),
 		optionsCollection(kind, 2, waitOptions(v2Waiting, { '/waitMode': ['poll'] })),
 	];

@@ -40,15 +40,17 @@ describe('the fields shared by the creating operations, as the editor shows them
 		const outputField = (typeVersion: number, operation: string) =>
 			shownFields(typeVersion, { operation, downloadVideo: true }).find((p) => p.displayName === 'Put Output File in Field');
 
-		it.each(['textToVideo', 'getTask'])('is not named like an input field in version 2 (%s), so the editor shows no input-field tooltip', (operation) => {
+		it.each(['textToVideo', 'getTask'])('is not named like an input field from version 2.1 (%s), so the editor shows no input-field tooltip', (operation) => {
 			// n8n's editor shows "Specify the property name of the binary data in the input item…" on any
 			// parameter whose name includes binaryPropertyName.
-			expect(outputField(2, operation)?.name).not.toContain('binaryPropertyName');
-			expect(outputField(2, operation)?.hint).toMatch(/output/);
+			expect(outputField(2.1, operation)?.name).toBe('outputBinaryField');
+			expect(outputField(2.1, operation)?.hint).toMatch(/output/);
 		});
 
-		it.each(['textToVideo', 'getTask'])('keeps its version 1 name (%s), so saved version 1 workflows keep their field', (operation) => {
-			expect(outputField(1, operation)?.name).toBe('binaryPropertyName');
+		it.each([1, 2])('keeps its old name in version %s, so saved workflows keep their field', (typeVersion) => {
+			for (const operation of ['textToVideo', 'getTask']) {
+				expect(outputField(typeVersion, operation)?.name).toBe('binaryPropertyName');
+			}
 		});
 	});
 

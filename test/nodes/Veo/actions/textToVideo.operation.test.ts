@@ -98,3 +98,21 @@ describe('Text to Video', () => {
 		expect(createBodies(emulator()).map((body) => (body as { prompt: string }).prompt)).toEqual(['a fox', 'a heron']);
 	});
 });
+
+describe('the output field across node versions', () => {
+	const emulator = useEmulator();
+
+	it.each([
+		[1, { waitForCompletion: true, binaryPropertyName: 'clip' }],
+		[2, { waitMode: 'poll', binaryPropertyName: 'clip' }],
+		[2.1, { waitMode: 'poll', outputBinaryField: 'clip' }],
+	])('version %s puts the video in the field its saved workflows name', async (typeVersion, parameters) => {
+		const result = await runVeo(
+			emulator(),
+			{ operation: 'textToVideo', prompt: 'A white mug', downloadVideo: true, options: { pollInterval: 1 }, ...parameters },
+			{ typeVersion },
+		);
+		expect(result.error).toBeUndefined();
+		expect(Object.keys(result.items[0].binary ?? {})).toEqual(['clip']);
+	});
+});
