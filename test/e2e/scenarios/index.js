@@ -24,5 +24,6 @@ module.exports = [
 	require('./pause'),
 	require('./pause-loop'),
 	require('./pause-unreachable'),
+	require('./error-routing'),
 	require('./npm-start'),
 ];
