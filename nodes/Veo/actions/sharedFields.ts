@@ -103,6 +103,16 @@ export function downloadFields(when?: Show): INodeProperties[] {
 			hint: 'The name of the output binary field to put the video in',
 			displayOptions: { show: { ...(when ?? {}), downloadVideo: [true] } },
 		},
+		{
+			displayName: 'Max Video Size (MB)',
+			name: 'maxVideoSize',
+			type: 'number',
+			typeOptions: { minValue: 1 },
+			default: 200,
+			description:
+				'A download larger than this fails (the video stays available: fetch it again with Get Task). Guards n8n against a video host that sends without end.',
+			displayOptions: { show: { ...(when ?? {}), downloadVideo: [true] } },
+		},
 	];
 }
 

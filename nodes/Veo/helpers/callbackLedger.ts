@@ -1,5 +1,6 @@
 import type { IDataObject, INodeExecutionData, IPairedItemData } from 'n8n-workflow';
 
+import type { DownloadSettings } from '../actions/videoDownload';
 import type { TaskRecord, VeoResult } from './taskRecord';
 
 /**
@@ -18,8 +19,8 @@ const AWAITING = 'callback';
 export interface AwaitedTask {
 	itemIndex: number;
 	taskId: string;
-	/** The binary field to download the video into, when the user asked for it. */
-	binaryPropertyName?: string;
+	/** Where to put the video and how big it may be, when the user asked for it. */
+	download?: DownloadSettings;
 }
 
 export interface Ledger {
@@ -32,13 +33,13 @@ export interface Ledger {
 export function ledgerItems(awaited: AwaitedTask[], settled: INodeExecutionData[], maxWaitSeconds: number): INodeExecutionData[] {
 	const items: INodeExecutionData[] = [
 		...settled,
-		...awaited.map(({ itemIndex, taskId, binaryPropertyName }) => ({
+		...awaited.map(({ itemIndex, taskId, download }) => ({
 			json: {
 				taskId,
 				state: 'submitted',
 				waitingFor: AWAITING,
 				message: `Ace Data Cloud did not call back within Max Wait (${maxWaitSeconds} s). The task may still finish: fetch it with Get Task (task ID ${taskId}) instead of submitting it again.`,
-				...(binaryPropertyName ? { binaryPropertyName } : {}),
+				...(download ? { binaryPropertyName: download.binaryPropertyName, maxVideoBytes: download.maxVideoBytes } : {}),
 			},
 			pairedItem: { item: itemIndex },
 		})),
@@ -54,8 +55,10 @@ export function readLedger(items: Array<Pick<INodeExecutionData, 'json' | 'paire
 		const itemIndex = itemIndexOf(item.pairedItem);
 		const { json } = item;
 		if (json.waitingFor === AWAITING && typeof json.taskId === 'string' && json.taskId) {
-			const binaryPropertyName = typeof json.binaryPropertyName === 'string' ? json.binaryPropertyName : undefined;
-			awaited.push({ itemIndex, taskId: json.taskId, ...(binaryPropertyName ? { binaryPropertyName } : {}) });
+			const { binaryPropertyName, maxVideoBytes } = json;
+			const download =
+				typeof binaryPropertyName === 'string' && typeof maxVideoBytes === 'number' ? { binaryPropertyName, maxVideoBytes } : undefined;
+			awaited.push({ itemIndex, taskId: json.taskId, ...(download ? { download } : {}) });
 		} else {
 			settled.set(itemIndex, json);
 		}

@@ -12,14 +12,14 @@ describe('the callback ledger: what a paused execution keeps of its batch', () =
 		const items = ledgerItems(
 			[
 				{ itemIndex: 2, taskId: 't-2' },
-				{ itemIndex: 0, taskId: 't-0', binaryPropertyName: 'video' },
+				{ itemIndex: 0, taskId: 't-0', download: { binaryPropertyName: 'video', maxVideoBytes: 5_000_000 } },
 			],
 			[errorItem],
 			900,
 		);
 		expect(items.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);
 		expect(items[1]).toBe(errorItem);
-		expect(items[0].json).toMatchObject({ taskId: 't-0', state: 'submitted', waitingFor: 'callback', binaryPropertyName: 'video' });
+		expect(items[0].json).toMatchObject({ taskId: 't-0', state: 'submitted', waitingFor: 'callback', binaryPropertyName: 'video', maxVideoBytes: 5_000_000 });
 		expect(items[2].json).not.toHaveProperty('binaryPropertyName');
 	});
 
@@ -33,7 +33,7 @@ describe('the callback ledger: what a paused execution keeps of its batch', () =
 	it('reads back exactly what it wrote', () => {
 		const written = ledgerItems(
 			[
-				{ itemIndex: 0, taskId: 't-0', binaryPropertyName: 'data' },
+				{ itemIndex: 0, taskId: 't-0', download: { binaryPropertyName: 'data', maxVideoBytes: 200_000_000 } },
 				{ itemIndex: 2, taskId: 't-2' },
 			],
 			[errorItem],
@@ -42,7 +42,7 @@ describe('the callback ledger: what a paused execution keeps of its batch', () =
 		// The items come back through n8n's expression engine as JSON.
 		const ledger = readLedger(JSON.parse(JSON.stringify(written)));
 		expect(ledger?.awaited).toEqual([
-			{ itemIndex: 0, taskId: 't-0', binaryPropertyName: 'data' },
+			{ itemIndex: 0, taskId: 't-0', download: { binaryPropertyName: 'data', maxVideoBytes: 200_000_000 } },
 			{ itemIndex: 2, taskId: 't-2' },
 		]);
 		expect([...(ledger?.settled ?? [])]).toEqual([[1, errorItem.json]]);
