@@ -1,7 +1,6 @@
 import type { IDataObject, INodeExecutionData, IPairedItemData } from 'n8n-workflow';
 
 import type { DownloadSettings } from '../actions/videoDownload';
-import type { TaskRecord, VeoResult } from './taskRecord';
 
 /**
  * While an execution waits for Ace Data Cloud's callbacks, n8n keeps nothing of the node but its
@@ -79,11 +78,7 @@ export function callbackTaskId(body: unknown): string | undefined {
 	return typeof taskId === 'string' && taskId.trim() ? taskId.trim() : undefined;
 }
 
-/**
- * The callback's own result for its task: it is the final answer (success or failure), so it counts
- * even if the task record the service keeps has not caught up with it yet.
- */
-export function withCallbackResult(record: TaskRecord | undefined, taskId: string, body: IDataObject): TaskRecord {
-	if (typeof body.success !== 'boolean') return record ?? { id: taskId };
-	return { ...(record ?? {}), id: taskId, response: body as VeoResult };
+/** Whether a callback claims its task has finished (either way); only the service's record decides. */
+export function callbackSaysFinished(body: IDataObject): boolean {
+	return typeof body.success === 'boolean';
 }
