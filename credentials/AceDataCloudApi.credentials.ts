@@ -48,9 +48,11 @@ export class AceDataCloudApi implements ICredentialType {
 		},
 	};
 
-	// Listing zero tasks costs nothing and still checks the token.
+	// Listing zero tasks costs nothing and still checks the token. A redirect fails the test instead
+	// of being followed: n8n would send the Authorization header on to whatever host it names.
 	test: ICredentialTestRequest = {
 		request: {
+			disableFollowRedirect: true,
 			baseURL: '={{$credentials.baseUrl.replace(/\\/+$/, "")}}',
 			url: '/veo/tasks',
 			method: 'POST',

@@ -1,6 +1,7 @@
 import { AceDataCloudApi } from '../../credentials/AceDataCloudApi.credentials';
 import { testCredential } from '../helpers/runNode';
-import { TOKEN, useEmulator } from '../nodes/Veo/fixture';
+import { VeoEmulator } from '../emulator/VeoEmulator';
+import { QUICK, TOKEN, useEmulator } from '../nodes/Veo/fixture';
 
 describe('Ace Data Cloud API credential', () => {
 	const emulator = useEmulator();
@@ -36,6 +37,23 @@ describe('Ace Data Cloud API credential', () => {
 		expect(credential.authenticate).toEqual({
 			type: 'generic',
 			properties: { headers: { Authorization: '=Bearer {{$credentials.apiToken}}' } },
+		});
+	});
+
+	describe('follows no redirect, so the token never reaches another host', () => {
+		// Another host, answering like the service would: if the token got there, the test would pass.
+		const other = new VeoEmulator(QUICK);
+		beforeAll(async () => await other.start());
+		afterAll(async () => await other.stop());
+		beforeEach(() => other.reset());
+
+		it.each([301, 302, 307, 308])('a %i from the Base URL fails the test and sends nothing on', async (status) => {
+			emulator().inject({ path: '/veo/tasks', kind: 'status', status, body: '', headers: { location: `${other.baseUrl}/veo/tasks` } });
+			const result = await testCredential(new AceDataCloudApi(), { apiToken: TOKEN, baseUrl: emulator().baseUrl });
+
+			expect(result.ok).toBe(false);
+			expect(emulator().requests).toHaveLength(1);
+			expect(other.requests).toEqual([]);
 		});
 	});
 });

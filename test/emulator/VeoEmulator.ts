@@ -25,6 +25,8 @@ import type {
 } from './types';
 import { validateCreate, validateTasksQuery } from './validation';
 import { serveVideoFile, videoSlice } from './video';
+import type { HostileKind } from './hostileHost';
+import { HOSTILE_KINDS, serveHostile } from './hostileHost';
 
 export type * from './types';
 
@@ -212,6 +214,13 @@ export class VeoEmulator {
 		this.rules.push({ matcher, outcome: { kind: 'never' } });
 	}
 
+	/** A task held by `neverFinish` succeeds now, and calls back like any other. */
+	finishTask(taskId: string): void {
+		const task = this.store.get(taskId);
+		if (!task) throw new TypeError(`no task ${taskId}`);
+		task.finishNow(this.now());
+	}
+
 	/**
 	 * Callbacks of tasks finishing from now on are lost on the way: recorded (with `error: 'lost'`)
 	 * but never POSTed, as when the network drops them. The test can then deliver them itself.
@@ -269,9 +278,9 @@ export class VeoEmulator {
 		entry.body = body.value;
 		const route = routeOf(entry.method, entry.path);
 		if (!route) return reply.json(404, errorBody('no_api', `no api at ${entry.method} ${entry.path}`));
-		const fault = this.faults.take(FAULT_PATHS[route]);
+		const fault = this.faults.take(FAULT_PATHS[route], route === 'download' ? videoTaskId(entry.path) : undefined);
 		if (fault && (await this.applyFault(fault, route, reply))) return;
-		if (route === 'download') return this.serveVideo(reply, fault?.kind === 'truncate');
+		if (route === 'download') return this.serveVideo(reply, fault);
 		const token = this.authenticate(reply);
 		if (token === undefined) return;
 		if (body.value !== undefined && !body.isJson) {
@@ -295,6 +304,10 @@ export class VeoEmulator {
 				reply.dropOnAnswer = true;
 				return false;
 			case 'truncate':
+			case 'stall':
+			case 'trickle':
+			case 'endless':
+			case 'gzip-bomb':
 				return false;
 			case 'status': {
 				const status = fault.status ?? 500;
@@ -393,14 +406,17 @@ export class VeoEmulator {
 		return reply.json(200, { items, count: matches.length });
 	}
 
-	private serveVideo(reply: Reply, truncate: boolean): Promise<void> {
-		const taskId = decodePathPart((VIDEO_PATH.exec(reply.entry.path) as RegExpExecArray)[1]);
+	private serveVideo(reply: Reply, fault: Fault | undefined): Promise<void> {
+		const taskId = videoTaskId(reply.entry.path);
 		const task = taskId === undefined ? undefined : this.store.get(taskId);
 		if (!task || task.stateAt(this.now()) !== 'succeeded') {
 			reply.json(404, errorBody('not_found', 'video not found'));
 			return Promise.resolve();
 		}
-		return serveVideoFile(reply, task.id, this.videoSize, truncate);
+		if (fault && HOSTILE_KINDS.includes(fault.kind)) {
+			return serveHostile(reply, fault.kind as HostileKind, fault, task.id, this.videoSize);
+		}
+		return serveVideoFile(reply, task.id, this.videoSize, fault?.kind === 'truncate');
 	}
 
 	// ----- time -----
@@ -427,6 +443,11 @@ export class VeoEmulator {
 			await this.sleeper.sleep(this.manualClock ? MANUAL_CLOCK_POLL_MS : Math.min(Math.max(next, 1), MAX_SLEEP_MS));
 		}
 	}
+}
+
+function videoTaskId(path: string): string | undefined {
+	const match = VIDEO_PATH.exec(path);
+	return match ? decodePathPart(match[1]) : undefined;
 }
 
 function routeOf(method: string, path: string): Route | undefined {

@@ -3,7 +3,7 @@ import type { Fault, FaultKind, FaultPath } from './types';
 const KINDS_BY_PATH: Record<FaultPath, readonly FaultKind[]> = {
 	'/veo/videos': ['status', 'drop-before', 'drop-after-create', 'raw', 'delay'],
 	'/veo/tasks': ['status', 'drop-before', 'raw', 'delay'],
-	download: ['status', 'drop-before', 'raw', 'delay', 'truncate'],
+	download: ['status', 'drop-before', 'raw', 'delay', 'truncate', 'stall', 'trickle', 'endless', 'gzip-bomb'],
 };
 
 interface Queued {
@@ -27,12 +27,14 @@ export class FaultQueue {
 		this.queues.set(fault.path, queue);
 	}
 
-	take(path: FaultPath): Fault | undefined {
+	/** The first fault waiting on `path` that applies to `taskId` (a fault without a task applies to all). */
+	take(path: FaultPath, taskId?: string): Fault | undefined {
 		const queue = this.queues.get(path);
-		const head = queue?.[0];
-		if (!queue || !head) return undefined;
+		const index = queue?.findIndex(({ fault }) => fault.taskId === undefined || fault.taskId === taskId) ?? -1;
+		if (!queue || index < 0) return undefined;
+		const head = queue[index];
 		head.remaining -= 1;
-		if (head.remaining === 0) queue.shift();
+		if (head.remaining === 0) queue.splice(index, 1);
 		return head.fault;
 	}
 

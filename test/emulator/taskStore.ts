@@ -34,11 +34,11 @@ export class Task {
 	readonly token: string;
 	readonly request: Record<string, unknown>;
 	readonly params: CreateParams;
-	readonly outcome: TaskOutcome;
+	outcome: TaskOutcome;
 	readonly createdAt: number;
 	readonly runningAt: number;
-	/** null: the task never finishes. */
-	readonly finishAt: number | null;
+	/** null: the task never finishes (until `finishNow`). */
+	finishAt: number | null;
 
 	constructor(init: NewTask, timing: Timing) {
 		this.token = init.token;
@@ -49,6 +49,13 @@ export class Task {
 		this.videoId = init.sourceVideoId ?? randomBytes(16).toString('hex');
 		this.runningAt = init.createdAt + timing.pendingMs;
 		this.finishAt = init.outcome.kind === 'never' ? null : this.runningAt + timing.runningMs;
+	}
+
+	/** Ends a task that would never finish, successfully, at `now` (its callback then goes out). */
+	finishNow(now: number): void {
+		if (this.finishAt !== null) return;
+		this.outcome = { kind: 'succeed' };
+		this.finishAt = Math.max(now, this.runningAt);
 	}
 
 	stateAt(now: number): TaskState {

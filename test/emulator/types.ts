@@ -163,7 +163,22 @@ export interface CallbackRecord {
 export type TaskMatcher = string | ((request: Record<string, unknown>) => boolean);
 
 export type FaultPath = '/veo/videos' | '/veo/tasks' | 'download';
-export type FaultKind = 'status' | 'drop-before' | 'drop-after-create' | 'raw' | 'delay' | 'truncate';
+/**
+ * The download-only kinds play a hostile or broken video host: 'stall' sends the headers and 1 KiB,
+ * then nothing; 'trickle' sends one byte a second; 'endless' streams for ever; 'gzip-bomb' sends a
+ * small gzip body (Content-Encoding: gzip) that unpacks to `size` bytes.
+ */
+export type FaultKind =
+	| 'status'
+	| 'drop-before'
+	| 'drop-after-create'
+	| 'raw'
+	| 'delay'
+	| 'truncate'
+	| 'stall'
+	| 'trickle'
+	| 'endless'
+	| 'gzip-bomb';
 
 export interface Fault {
 	path: FaultPath;
@@ -177,4 +192,8 @@ export interface Fault {
 	headers?: Record<string, string>;
 	/** For 'delay': real milliseconds (not the emulator clock) to wait before handling normally. */
 	delayMs?: number;
+	/** For 'download' faults: only the download of this task's video (default: any). */
+	taskId?: string;
+	/** For 'gzip-bomb': how many bytes the body unpacks to (default 200 MiB). */
+	size?: number;
 }

@@ -7,13 +7,13 @@ import type {
 } from 'n8n-workflow';
 
 import type { AwaitedTask, Ledger } from '../helpers/callbackLedger';
-import { callbackTaskId, readLedger, withCallbackResult } from '../helpers/callbackLedger';
-import { settle, settleSync } from '../helpers/settle';
+import { callbackTaskId, readLedger } from '../helpers/callbackLedger';
+import { settleSync } from '../helpers/settle';
 import type { TaskRecord } from '../helpers/taskRecord';
 import { taskOutput, taskState } from '../helpers/taskRecord';
 import { createVeoClient } from '../transport/veoClient';
+import { lookAtBatch } from './batchLook';
 import { finishAwaited, isDone } from './callbackWait';
-import { fetchRecords } from './fetchRecords';
 import { ItemResults, taskFailedError } from './itemResults';
 
 /**
@@ -39,9 +39,9 @@ export const resumeWebhooks: IWebhookDescription[] = [
 
 /**
  * Receives Ace Data Cloud's callbacks for a paused execution. A callback only counts if it names a
- * task this execution created. Nothing a callback learns can be saved unless the execution resumes,
- * so each one asks the service about the whole batch (one retrieve_batch per 50 tasks): the execution
- * resumes, with the same output as poll mode, once every task has finished.
+ * task this execution created, and even then its body decides nothing: it makes the node look at the
+ * whole batch in the service's records (see batchLook). The execution resumes, with the same output
+ * as poll mode, once those records say every task has finished.
  */
 export async function resumeOnCallback(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 	const answer = (status: number, body: IDataObject): IWebhookResponseData => {
@@ -59,13 +59,11 @@ export async function resumeOnCallback(this: IWebhookFunctions): Promise<IWebhoo
 
 	const client = await createVeoClient(this);
 	// The records, not the callbacks, make the output: the same fields as in poll mode.
-	const look = await settle(async () => await fetchRecords(this, client, ledger.awaited.map((task) => task.taskId)));
-	if (!look.ok && ledger.awaited.length > 1) {
-		// Nothing is lost: the other tasks' callbacks ask again.
-		return answer(503, { error: 'Could not ask Ace Data Cloud about the other tasks of this batch', task_id: taskId });
+	const look = await lookAtBatch(this, client, ledger, taskId, body);
+	if (!look.ok) {
+		return answer(503, { error: 'Could not ask Ace Data Cloud about the tasks of this batch', task_id: taskId });
 	}
-	const records = look.ok ? look.value : new Map<string, TaskRecord>();
-	records.set(taskId, withCallbackResult(records.get(taskId), taskId, body));
+	const records = look.value;
 	const node = this.getNode();
 	const results = new ItemResults(
 		{ getNode: () => node },

@@ -11,7 +11,8 @@ import type { VeoClient, VeoNodeContext } from '../transport/veoClient';
 import { fetchRecords } from './fetchRecords';
 import type { ItemResults } from './itemResults';
 import { taskFailedError } from './itemResults';
-import { attachVideo } from './videoDownload';
+import { DownloadQueue } from '../helpers/downloadQueue';
+import { addVideoResult, downloadFor } from './videoDownload';
 
 /**
  * The address Ace Data Cloud posts each finished task to: this execution's resume URL, made for the
@@ -92,11 +93,14 @@ export async function finishAwaited(
 ): Promise<void> {
 	const outputs = awaited.map((task) => ({ task, output: taskOutput(records.get(task.taskId) ?? {}, task.taskId) }));
 	for (const { task, output } of outputs) results.taskCreated(task.itemIndex, task.taskId, output.state);
-	for (const { task, output } of outputs) {
+	// The downloads run a few at a time; the output keeps the input's order.
+	const queue = new DownloadQueue();
+	const videos = outputs.map(({ task, output }) => queue.run(async () => await downloadFor(ctx, client, output, task.download)));
+	for (const [index, { task, output }] of outputs.entries()) {
 		if (output.state === 'failed') {
 			results.fail(task.itemIndex, taskFailedError(ctx, output, task.itemIndex), { taskId: task.taskId, state: output.state });
 		} else {
-			await attachVideo(ctx, client, results, task.itemIndex, output, task.binaryPropertyName);
+			addVideoResult(ctx, results, task.itemIndex, output, task.download, await videos[index]);
 		}
 	}
 }

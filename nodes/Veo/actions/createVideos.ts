@@ -16,6 +16,8 @@ import { createVeoClient, VeoRequestError } from '../transport/veoClient';
 import type { AwaitedTask } from '../helpers/callbackLedger';
 import { callbackAddressOf, checkReachable, pauseForCallbacks } from './callbackWait';
 import { ItemResults, serviceError, taskFailedError } from './itemResults';
+import { DownloadQueue } from '../helpers/downloadQueue';
+import type { DownloadSettings } from './videoDownload';
 import { attachVideo, readDownloadSettings } from './videoDownload';
 
 export type WaitMode = 'poll' | 'callback' | 'none';
@@ -24,7 +26,7 @@ export type WaitMode = 'poll' | 'callback' | 'none';
 interface ItemPlan extends BatchJob {
 	/** Whether the panel shows Max Wait in this mode (messages name only fields the user can see). */
 	maxWaitShown: boolean;
-	binaryPropertyName?: string;
+	download?: DownloadSettings;
 	pollIntervalMs: number;
 	maxConcurrent: number;
 	/** Submitted with this execution's resume address; the execution pauses until it reports. */
@@ -50,10 +52,10 @@ export async function createVideos(
 	const awaited: AwaitedTask[] = [];
 	const signal = this.getExecutionCancelSignal?.();
 	const planOf = new Map(plans.map((plan) => [plan.key, plan]));
-	// Downloads run one at a time while the engine goes on waiting; a failed one is remembered, not
-	// left as a rejected promise nobody listens to yet.
-	let downloads = Promise.resolve();
-	let downloadError: { error: unknown } | undefined;
+	// Downloads run a few at a time while the engine goes on waiting, each within what is left of its
+	// Max Wait; a failed one is remembered, not left as a rejected promise nobody listens to yet.
+	const downloads = new DownloadQueue();
+	const startedAt = Date.now();
 	// Without continue-on-fail the first failure fails the node: nothing more is submitted (or paid
 	// for), and the node does not wait for the rest.
 	let failedFast = false;
@@ -76,24 +78,20 @@ export async function createVideos(
 				onSettled: (_itemIndex, outcome) => {
 					if (results.failureStops && failsItem(outcome)) failedFast = true;
 				},
-				shouldStop: () => failedFast || downloadError !== undefined,
+				shouldStop: () => failedFast || downloads.failure !== undefined,
 				onFinished: (itemIndex, record) => {
 					const output = taskOutput(record, String(record.id));
 					results.taskState(output.taskId, output.state);
 					const plan = planOf.get(itemIndex) as ItemPlan;
-					if (output.state !== 'succeeded' || !plan.binaryPropertyName) return;
-					downloads = downloads.then(async () => {
-						if (downloadError) return;
-						const done = await settle(
-							async () => await attachVideo(this, client, results, itemIndex, output, plan.binaryPropertyName),
-						);
-						if (!done.ok) downloadError = { error: done.error };
-					});
+					if (output.state !== 'succeeded' || !plan.download) return;
+					downloads.add(async () =>
+						await attachVideo(this, client, results, itemIndex, output, plan.download, startedAt + plan.maxWaitMs - Date.now()),
+					);
 				},
 			},
 		);
 		// After a failure that ends the run, downloads still under way are not waited for.
-		if (!failedFast) await downloads;
+		const downloadError = failedFast ? downloads.failure : await downloads.finish();
 		if (downloadError) results.abort(downloadError.error);
 		// Every task's last known state goes into the ledger first: the first failing item may end the run.
 		for (const outcome of outcomes.values()) {
@@ -104,7 +102,7 @@ export async function createVideos(
 		for (const plan of plans) {
 			const outcome = outcomes.get(plan.key);
 			if (plan.awaitsCallback && outcome?.kind === 'submitted') {
-				awaited.push({ itemIndex: plan.key, taskId: outcome.taskId, binaryPropertyName: plan.binaryPropertyName });
+				awaited.push({ itemIndex: plan.key, taskId: outcome.taskId, download: plan.download });
 			} else {
 				report(this, results, plan, outcome);
 			}
@@ -181,7 +179,7 @@ function planItem(ctx: IExecuteFunctions, itemIndex: number, input: CreateInput,
 		wait,
 		maxWaitMs: maxWait * 1000,
 		maxWaitShown,
-		binaryPropertyName: mode === 'none' ? undefined : readDownloadSettings(ctx, itemIndex),
+		download: mode === 'none' ? undefined : readDownloadSettings(ctx, itemIndex),
 		pollIntervalMs: pollInterval * 1000,
 		maxConcurrent,
 		awaitsCallback: mode === 'callback',
@@ -240,7 +238,7 @@ function report(
 			return;
 		case 'finished':
 			if (output?.state === 'failed') results.fail(itemIndex, taskFailedError(ctx, output, itemIndex), task);
-			else if (!(output && plan.binaryPropertyName && output.state === 'succeeded')) results.add(itemIndex, { json: output as TaskOutput });
+			else if (!(output && plan.download && output.state === 'succeeded')) results.add(itemIndex, { json: output as TaskOutput });
 			return;
 		case 'timeout':
 			results.fail(itemIndex, taskId ? timeoutError(ctx, plan, taskId, state) : notSubmittedError(ctx, plan, outcome.lastRefusal), task);

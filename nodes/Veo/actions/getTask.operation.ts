@@ -10,7 +10,9 @@ import { createVeoClient } from '../transport/veoClient';
 import { fetchRecords } from './fetchRecords';
 import { ItemResults } from './itemResults';
 import { downloadFields } from './sharedFields';
-import { attachVideo, readDownloadSettings } from './videoDownload';
+import { DownloadQueue } from '../helpers/downloadQueue';
+import type { DownloadSettings } from './videoDownload';
+import { addVideoResult, downloadFor, readDownloadSettings } from './videoDownload';
 
 const properties: INodeProperties[] = [
 	{
@@ -33,7 +35,7 @@ export const description = updateDisplayOptions({ show: { operation: ['getTask']
 interface Lookup {
 	itemIndex: number;
 	taskIds: string[];
-	binaryPropertyName?: string;
+	download?: DownloadSettings;
 }
 
 /**
@@ -48,7 +50,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 			lookups.push({
 				itemIndex,
 				taskIds: readTaskIds(this.getNodeParameter('taskIds', itemIndex)),
-				binaryPropertyName: readDownloadSettings(this, itemIndex),
+				download: readDownloadSettings(this, itemIndex),
 			});
 		} catch (error) {
 			results.fail(itemIndex, error);
@@ -65,15 +67,19 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		return results.collect();
 	}
 
-	for (const { itemIndex, taskIds, binaryPropertyName } of lookups) {
-		for (const taskId of taskIds) {
+	// The downloads run a few at a time; the output keeps the order the ids were asked in.
+	const queue = new DownloadQueue();
+	const answers = lookups.flatMap(({ itemIndex, taskIds, download }) =>
+		taskIds.map((taskId) => {
 			const record = records.get(taskId);
-			if (!record) {
-				results.fail(itemIndex, notFound(this, taskId, itemIndex), { taskId, state: 'submitted' });
-				continue;
-			}
-			await attachVideo(this, client, results, itemIndex, taskOutput(record, taskId), binaryPropertyName);
-		}
+			const output = record ? taskOutput(record, taskId) : undefined;
+			const video = output ? queue.run(async () => await downloadFor(this, client, output, download)) : undefined;
+			return { itemIndex, taskId, download, output, video };
+		}),
+	);
+	for (const { itemIndex, taskId, download, output, video } of answers) {
+		if (!output) results.fail(itemIndex, notFound(this, taskId, itemIndex), { taskId, state: 'submitted' });
+		else addVideoResult(this, results, itemIndex, output, download, await video);
 	}
 	return results.collect();
 }

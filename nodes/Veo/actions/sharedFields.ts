@@ -115,6 +115,16 @@ export function downloadFields(version: 1 | 2 | 2.1, when: Show = {}): INodeProp
 			hint: 'The name of the binary field of the output item that gets the video',
 			displayOptions: { show: { ...show, downloadVideo: [true] } },
 		},
+		{
+			displayName: 'Max Video Size (MB)',
+			name: 'maxVideoSize',
+			type: 'number',
+			typeOptions: { minValue: 1 },
+			default: 200,
+			description:
+				'A download larger than this fails (the video stays available: fetch it again with Get Task). Guards n8n against a video host that sends without end.',
+			displayOptions: { show: { ...(when ?? {}), downloadVideo: [true] } },
+		},
 	];
 }
 

@@ -1,24 +1,50 @@
 import { NodeOperationError } from 'n8n-workflow';
-import type { IExecuteFunctions } from 'n8n-workflow';
+import type { IBinaryData, IExecuteFunctions } from 'n8n-workflow';
 
 import type { ApiFailure } from '../helpers/apiFailure';
 import { InputError } from '../helpers/inputError';
 import { pause } from '../helpers/pause';
 import { READ_ATTEMPTS, withReadRetries } from '../helpers/readRetry';
+import type { Settled } from '../helpers/settle';
 import type { TaskOutput } from '../helpers/taskRecord';
 import type { VeoClient, VeoNodeContext } from '../transport/veoClient';
 import { cancelSignalOf, VeoRequestError } from '../transport/veoClient';
 import type { ItemResults } from './itemResults';
 import { outputFieldParameter } from './sharedFields';
 
-/** The binary field to download into, or undefined when the user did not ask for the video. */
-export function readDownloadSettings(ctx: IExecuteFunctions, itemIndex: number): string | undefined {
+/** Max Video Size's default: a Veo video is some 5 to 50 MB; ten times that is not a video. */
+export const DEFAULT_MAX_VIDEO_MB = 200;
+/** However little of Max Wait is left, a download gets this long: a video needs a moment to arrive. */
+export const DOWNLOAD_FLOOR_MS = 15_000;
+/** Where no Max Wait applies (Get Task, a resumed pause), a download gets this long in all. */
+export const DOWNLOAD_DEADLINE_MS = 120_000;
+
+export interface DownloadSettings {
+	/** The binary field to put the video in. */
+	binaryPropertyName: string;
+	maxVideoBytes: number;
+}
+
+/** Where to put the video and how big it may be, or undefined when the user did not ask for it. */
+export function readDownloadSettings(ctx: IExecuteFunctions, itemIndex: number): DownloadSettings | undefined {
 	if (!(ctx.getNodeParameter('downloadVideo', itemIndex, false) as boolean)) return undefined;
 	const name = ctx.getNodeParameter(outputFieldParameter(ctx.getNode().typeVersion), itemIndex, 'data');
 	if (typeof name !== 'string' || name.trim() === '') {
 		throw new InputError('Put Output File in Field', "The 'Put Output File in Field' field is empty", 'Name the binary field for the video, for example data.');
 	}
-	return name.trim();
+	const megabytes = ctx.getNodeParameter('maxVideoSize', itemIndex, DEFAULT_MAX_VIDEO_MB);
+	if (typeof megabytes !== 'number' || !Number.isFinite(megabytes) || megabytes <= 0) {
+		throw new InputError('Max Video Size (MB)', `'${String(megabytes)}' in 'Max Video Size (MB)' is not a positive number`, `Leave it at ${DEFAULT_MAX_VIDEO_MB} unless your videos are larger.`);
+	}
+	return { binaryPropertyName: name.trim(), maxVideoBytes: Math.round(megabytes * 1_000_000) };
+}
+
+/**
+ * How long a download may take in all: what is left of Max Wait, but never less than the floor;
+ * without a Max Wait, the fixed deadline.
+ */
+export function downloadTimeMs(maxWaitLeftMs?: number): number {
+	return maxWaitLeftMs === undefined ? DOWNLOAD_DEADLINE_MS : Math.max(DOWNLOAD_FLOOR_MS, maxWaitLeftMs);
 }
 
 /**
@@ -27,20 +53,25 @@ export function readDownloadSettings(ctx: IExecuteFunctions, itemIndex: number):
  */
 export function isTransientDownload(failure: ApiFailure): boolean {
 	const { status, code } = failure;
-	// A download that timed out already took minutes; trying again would hold the node far longer.
-	if (TIMEOUT_CODES.includes(code) || code === 'invalid_video_url') return false;
+	// A download that timed out used up its time; one too large will not shrink.
+	if (NEVER_AGAIN.includes(code)) return false;
 	return status === undefined || status === 408 || status === 429 || status >= 500;
 }
 
-const TIMEOUT_CODES = ['ETIMEDOUT', 'ECONNABORTED', 'ESOCKETTIMEDOUT'];
+const NEVER_AGAIN = ['ETIMEDOUT', 'ECONNABORTED', 'ESOCKETTIMEDOUT', 'download_timeout', 'video_too_large', 'invalid_video_url'];
 
 /** What went wrong, in words for the item's error message. */
 function downloadProblem(failure: ApiFailure): string {
 	if (failure.code === 'invalid_video_url') return 'the service gave a video address that is not an http(s) address';
+	if (failure.code === 'download_timeout' || failure.code === 'video_too_large') return lowerFirst(failure.message);
 	if (failure.status === undefined) return 'the connection to the video host broke off before the whole video arrived';
 	if (failure.status === 200) return 'the video address answered with a web page or an error message instead of the video';
 	if (failure.status === 404) return 'the video address answered "not found" (HTTP 404)';
 	return `the video address answered HTTP ${failure.status}`;
+}
+
+function lowerFirst(text: string): string {
+	return text.charAt(0).toLowerCase() + text.slice(1);
 }
 
 /**
@@ -54,17 +85,56 @@ export async function attachVideo(
 	results: ItemResults,
 	itemIndex: number,
 	output: TaskOutput,
-	binaryPropertyName: string | undefined,
+	settings: DownloadSettings | undefined,
+	maxWaitLeftMs?: number,
 ): Promise<void> {
-	if (!binaryPropertyName || output.state !== 'succeeded' || !output.videoUrl) {
+	addVideoResult(ctx, results, itemIndex, output, settings, await downloadFor(ctx, client, output, settings, maxWaitLeftMs));
+}
+
+export type VideoDownload = Settled<IBinaryData> & { attempts: number };
+
+/**
+ * Downloads the video of a finished task, when asked, within its time and size limits; a passing
+ * failure is tried again while time is left. Undefined when there is nothing to download.
+ */
+export async function downloadFor(
+	ctx: VeoNodeContext,
+	client: VeoClient,
+	output: TaskOutput,
+	settings: DownloadSettings | undefined,
+	maxWaitLeftMs?: number,
+): Promise<VideoDownload | undefined> {
+	if (!settings || output.state !== 'succeeded' || !output.videoUrl) return undefined;
+	const signal = cancelSignalOf(ctx);
+	const until = Date.now() + downloadTimeMs(maxWaitLeftMs);
+	return await withReadRetries(
+		async () =>
+			await client.downloadVideo(output.videoUrl as string, `${output.taskId}.mp4`, {
+				timeoutMs: Math.max(1, until - Date.now()),
+				maxBytes: settings.maxVideoBytes,
+			}),
+		{
+			pause: async (ms) => await pause(ms, signal),
+			retryable: (failure) => isTransientDownload(failure) && Date.now() < until,
+			attempts: READ_ATTEMPTS,
+		},
+	);
+}
+
+/** The task's output item: with its video, or (the download failed) as an error of that item only. */
+export function addVideoResult(
+	ctx: VeoNodeContext,
+	results: ItemResults,
+	itemIndex: number,
+	output: TaskOutput,
+	settings: DownloadSettings | undefined,
+	download: VideoDownload | undefined,
+): void {
+	if (!settings || !download) {
 		results.add(itemIndex, { json: output });
 		return;
 	}
-	const signal = cancelSignalOf(ctx);
-	const download = await withReadRetries(
-		async () => await client.downloadVideo(output.videoUrl as string, `${output.taskId}.mp4`),
-		{ pause: async (ms) => await pause(ms, signal), retryable: isTransientDownload, attempts: READ_ATTEMPTS },
-	);
+	const { binaryPropertyName } = settings;
 	if (download.ok) {
 		results.add(itemIndex, { json: output, binary: { [binaryPropertyName]: download.value } });
 		return;

@@ -1,6 +1,6 @@
 import type { IDataObject, INodeExecutionData, IPairedItemData } from 'n8n-workflow';
 
-import type { TaskRecord, VeoResult } from './taskRecord';
+import type { DownloadSettings } from '../actions/videoDownload';
 
 /**
  * While an execution waits for Ace Data Cloud's callbacks, n8n keeps nothing of the node but its
@@ -18,8 +18,8 @@ const AWAITING = 'callback';
 export interface AwaitedTask {
 	itemIndex: number;
 	taskId: string;
-	/** The binary field to download the video into, when the user asked for it. */
-	binaryPropertyName?: string;
+	/** Where to put the video and how big it may be, when the user asked for it. */
+	download?: DownloadSettings;
 }
 
 export interface Ledger {
@@ -32,13 +32,13 @@ export interface Ledger {
 export function ledgerItems(awaited: AwaitedTask[], settled: INodeExecutionData[], maxWaitSeconds: number): INodeExecutionData[] {
 	const items: INodeExecutionData[] = [
 		...settled,
-		...awaited.map(({ itemIndex, taskId, binaryPropertyName }) => ({
+		...awaited.map(({ itemIndex, taskId, download }) => ({
 			json: {
 				taskId,
 				state: 'submitted',
 				waitingFor: AWAITING,
 				message: `Ace Data Cloud did not call back within Max Wait (${maxWaitSeconds} s). The task may still finish: fetch it with Get Task (task ID ${taskId}) instead of submitting it again.`,
-				...(binaryPropertyName ? { binaryPropertyName } : {}),
+				...(download ? { binaryPropertyName: download.binaryPropertyName, maxVideoBytes: download.maxVideoBytes } : {}),
 			},
 			pairedItem: { item: itemIndex },
 		})),
@@ -54,8 +54,10 @@ export function readLedger(items: Array<Pick<INodeExecutionData, 'json' | 'paire
 		const itemIndex = itemIndexOf(item.pairedItem);
 		const { json } = item;
 		if (json.waitingFor === AWAITING && typeof json.taskId === 'string' && json.taskId) {
-			const binaryPropertyName = typeof json.binaryPropertyName === 'string' ? json.binaryPropertyName : undefined;
-			awaited.push({ itemIndex, taskId: json.taskId, ...(binaryPropertyName ? { binaryPropertyName } : {}) });
+			const { binaryPropertyName, maxVideoBytes } = json;
+			const download =
+				typeof binaryPropertyName === 'string' && typeof maxVideoBytes === 'number' ? { binaryPropertyName, maxVideoBytes } : undefined;
+			awaited.push({ itemIndex, taskId: json.taskId, ...(download ? { download } : {}) });
 		} else {
 			settled.set(itemIndex, json);
 		}
@@ -76,11 +78,7 @@ export function callbackTaskId(body: unknown): string | undefined {
 	return typeof taskId === 'string' && taskId.trim() ? taskId.trim() : undefined;
 }
 
-/**
- * The callback's own result for its task: it is the final answer (success or failure), so it counts
- * even if the task record the service keeps has not caught up with it yet.
- */
-export function withCallbackResult(record: TaskRecord | undefined, taskId: string, body: IDataObject): TaskRecord {
-	if (typeof body.success !== 'boolean') return record ?? { id: taskId };
-	return { ...(record ?? {}), id: taskId, response: body as VeoResult };
+/** Whether a callback claims its task has finished (either way); only the service's record decides. */
+export function callbackSaysFinished(body: IDataObject): boolean {
+	return typeof body.success === 'boolean';
 }

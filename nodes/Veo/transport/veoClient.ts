@@ -21,7 +21,6 @@ export const DEFAULT_BASE_URL = 'https://api.acedata.cloud';
 /** Upper bounds for one HTTP exchange, so a stuck connection cannot hold the node past its wait. */
 const SUBMIT_TIMEOUT_MS = 60_000;
 const QUERY_TIMEOUT_MS = 30_000;
-const DOWNLOAD_TIMEOUT_MS = 120_000;
 const LIST_PAGE_SIZE = 50;
 const MAX_LIST_PAGES = 20;
 
@@ -64,7 +63,14 @@ export interface VeoClient {
 	/** Every task of this token created at or after `createdAtMin` (seconds), page by page. */
 	listSince(createdAtMin: number): Promise<TaskRecord[]>;
 	/** Streams a finished video into n8n's binary store; the video host gets no credentials. */
-	downloadVideo(url: string, fileName: string): Promise<IBinaryData>;
+	downloadVideo(url: string, fileName: string, limits: DownloadLimits): Promise<IBinaryData>;
+}
+
+/** What one download may take; beyond either, it fails (and is not tried again). */
+export interface DownloadLimits {
+	/** For the whole download, from the request to the last byte. */
+	timeoutMs: number;
+	maxBytes: number;
 }
 
 export async function createVeoClient(ctx: VeoNodeContext): Promise<VeoClient> {
@@ -151,25 +157,45 @@ export async function createVeoClient(ctx: VeoNodeContext): Promise<VeoClient> {
 			return records;
 		},
 
-		async downloadVideo(url, fileName) {
+		async downloadVideo(url, fileName, limits) {
 			if (!isWebAddress(url)) {
 				throw new VeoRequestError({ code: 'invalid_video_url', message: 'The service gave a video address that is not an http(s) address' });
 			}
-			const response = (await send(ctx, secrets, () =>
-				ctx.helpers.httpRequest({
-					method: 'GET',
-					url,
-					encoding: 'stream',
-					returnFullResponse: true,
-					ignoreHttpStatusErrors: true,
-					timeout: DOWNLOAD_TIMEOUT_MS,
-					abortSignal: cancelSignalOf(ctx),
-				}),
-			)) as IN8nHttpFullResponse;
-			const stream = response.body as NodeJS.ReadableStream & { destroy?: () => void };
+			// n8n's own time-out only notices a connection that goes idle: a host that trickles a byte a
+			// second would hold the node for ever. This one covers the whole download.
+			const deadline = AbortSignal.timeout(limits.timeoutMs);
+			const cancel = cancelSignalOf(ctx);
+			const signal = cancel ? AbortSignal.any([cancel, deadline]) : deadline;
+			const stopped = () => {
+				if (cancel?.aborted) return new ExecutionCancelled();
+				return new VeoRequestError({
+					code: 'download_timeout',
+					message: `The video download did not finish within ${Math.round(limits.timeoutMs / 1000)} seconds`,
+				});
+			};
+			const response = (await send(ctx, secrets, async () => {
+				const answer = await settle(async () =>
+					await ctx.helpers.httpRequest({
+						method: 'GET',
+						url,
+						// Stored as sent: a compressed answer could unpack to many times its size on the wire.
+						headers: { 'accept-encoding': 'identity' },
+						encoding: 'stream',
+						returnFullResponse: true,
+						ignoreHttpStatusErrors: true,
+						timeout: limits.timeoutMs,
+						abortSignal: signal,
+					}),
+				);
+				if (answer.ok) return answer.value;
+				throw signal.aborted ? stopped() : answer.error;
+			})) as IN8nHttpFullResponse;
+			const stream = response.body as VideoStream;
 			const contentType = String(response.headers['content-type'] ?? '').toLowerCase();
-			if (response.statusCode !== 200 || isNotAVideo(contentType)) {
-				stream.destroy?.();
+			const declaredSize = Number(response.headers['content-length']);
+			if (response.statusCode !== 200 || isNotAVideo(contentType) || declaredSize > limits.maxBytes) {
+				stream.destroy();
+				if (response.statusCode === 200 && declaredSize > limits.maxBytes) throw tooLarge(limits.maxBytes);
 				throw new VeoRequestError({
 					status: response.statusCode,
 					code: 'download_failed',
@@ -180,14 +206,42 @@ export async function createVeoClient(ctx: VeoNodeContext): Promise<VeoClient> {
 					retryAfterMs: retryAfterMs(response.headers['retry-after']),
 				});
 			}
+			// A stalled host sends no more data, so nothing downstream would notice the deadline: end it here.
+			signal.addEventListener('abort', () => stream.destroy(), { once: true });
+			let received = 0;
+			let overSize = false;
+			const counted = stream.map((chunk: Buffer) => {
+				received += chunk.length;
+				if (received > limits.maxBytes) {
+					overSize = true;
+					stream.destroy();
+					throw tooLarge(limits.maxBytes);
+				}
+				return chunk;
+			});
 			const stored = await settle(
-				async () => await ctx.helpers.prepareBinaryData(stream as unknown as Buffer, fileName, 'video/mp4'),
+				async () => await ctx.helpers.prepareBinaryData(counted as unknown as Buffer, fileName, 'video/mp4'),
 			);
 			if (stored.ok) return stored.value;
-			if (cancelSignalOf(ctx)?.aborted) throw new ExecutionCancelled();
+			if (signal.aborted) throw stopped();
+			if (overSize) throw tooLarge(limits.maxBytes);
 			throw new VeoRequestError({ code: 'download_failed', message: `The video download broke off: ${safeMessage(stored.error, secrets)}` });
 		},
 	};
+}
+
+/** The parts of the answer's Node.js stream used here (the 'stream' module may not be imported). */
+interface VideoStream {
+	destroy(): void;
+	/** A new stream of the chunks, each passed through `fn` (Readable.prototype.map, Node.js 17.4+). */
+	map(fn: (chunk: Buffer) => Buffer): unknown;
+}
+
+function tooLarge(maxBytes: number): VeoRequestError {
+	return new VeoRequestError({
+		code: 'video_too_large',
+		message: `The video is larger than Max Video Size (${maxBytes / 1_000_000} MB)`,
+	});
 }
 
 /** Runs one HTTP exchange and turns a failure without an answer into a safe VeoRequestError. */

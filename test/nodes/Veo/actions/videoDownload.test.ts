@@ -73,8 +73,7 @@ describe('downloading the video', () => {
 
 	it('with On Error: Continue, the broken download becomes an error item carrying the task id, and the others download', async () => {
 		const [broken, fine] = [await finishedTask('broken'), await finishedTask('fine')];
-		// Downloads run in the order of the ids asked for: the first one gets all three faults.
-		emulator().inject({ path: 'download', kind: 'truncate', count: 3 });
+		emulator().inject({ path: 'download', kind: 'truncate', count: 3, taskId: broken });
 		const result = await runVeo(emulator(), download('={{ $json.id }}'), { items: [{ id: broken }, { id: fine }], continueOnFail: true });
 
 		expect(result.error).toBeUndefined();

@@ -1,8 +1,8 @@
 import {
+	callbackSaysFinished,
 	callbackTaskId,
 	ledgerItems,
 	readLedger,
-	withCallbackResult,
 } from '../../../../nodes/Veo/helpers/callbackLedger';
 
 describe('the callback ledger: what a paused execution keeps of its batch', () => {
@@ -12,14 +12,14 @@ describe('the callback ledger: what a paused execution keeps of its batch', () =
 		const items = ledgerItems(
 			[
 				{ itemIndex: 2, taskId: 't-2' },
-				{ itemIndex: 0, taskId: 't-0', binaryPropertyName: 'video' },
+				{ itemIndex: 0, taskId: 't-0', download: { binaryPropertyName: 'video', maxVideoBytes: 5_000_000 } },
 			],
 			[errorItem],
 			900,
 		);
 		expect(items.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);
 		expect(items[1]).toBe(errorItem);
-		expect(items[0].json).toMatchObject({ taskId: 't-0', state: 'submitted', waitingFor: 'callback', binaryPropertyName: 'video' });
+		expect(items[0].json).toMatchObject({ taskId: 't-0', state: 'submitted', waitingFor: 'callback', binaryPropertyName: 'video', maxVideoBytes: 5_000_000 });
 		expect(items[2].json).not.toHaveProperty('binaryPropertyName');
 	});
 
@@ -33,7 +33,7 @@ describe('the callback ledger: what a paused execution keeps of its batch', () =
 	it('reads back exactly what it wrote', () => {
 		const written = ledgerItems(
 			[
-				{ itemIndex: 0, taskId: 't-0', binaryPropertyName: 'data' },
+				{ itemIndex: 0, taskId: 't-0', download: { binaryPropertyName: 'data', maxVideoBytes: 200_000_000 } },
 				{ itemIndex: 2, taskId: 't-2' },
 			],
 			[errorItem],
@@ -42,7 +42,7 @@ describe('the callback ledger: what a paused execution keeps of its batch', () =
 		// The items come back through n8n's expression engine as JSON.
 		const ledger = readLedger(JSON.parse(JSON.stringify(written)));
 		expect(ledger?.awaited).toEqual([
-			{ itemIndex: 0, taskId: 't-0', binaryPropertyName: 'data' },
+			{ itemIndex: 0, taskId: 't-0', download: { binaryPropertyName: 'data', maxVideoBytes: 200_000_000 } },
 			{ itemIndex: 2, taskId: 't-2' },
 		]);
 		expect([...(ledger?.settled ?? [])]).toEqual([[1, errorItem.json]]);
@@ -77,21 +77,14 @@ describe('callbackTaskId: the task a callback is about', () => {
 	});
 });
 
-describe("withCallbackResult: the callback's own answer counts for its task", () => {
-	const done = { success: true, task_id: 't', data: [{ id: 'v', video_url: 'https://cdn.example.com/v.mp4', state: 'succeeded' }] };
-
-	it('completes a record that has not caught up yet, keeping what the record knows', () => {
-		const record = { id: 't', created_at: 1753435158.5, request: { prompt: 'p' } };
-		expect(withCallbackResult(record, 't', done)).toEqual({ ...record, response: done });
+describe('callbackSaysFinished: what a callback claims (it only makes the node look)', () => {
+	it('is true for a callback carrying a result, success or failure', () => {
+		expect(callbackSaysFinished({ success: true, task_id: 't', data: [] })).toBe(true);
+		expect(callbackSaysFinished({ success: false, task_id: 't' })).toBe(true);
 	});
 
-	it('stands in for a record the service did not return', () => {
-		expect(withCallbackResult(undefined, 't', done)).toEqual({ id: 't', response: done });
-	});
-
-	it('leaves the record alone when the callback carries no result', () => {
-		const record = { id: 't', response: done };
-		expect(withCallbackResult(record, 't', { task_id: 't' })).toBe(record);
-		expect(withCallbackResult(undefined, 't', { task_id: 't' })).toEqual({ id: 't' });
+	it('is false for a callback without one', () => {
+		expect(callbackSaysFinished({ task_id: 't' })).toBe(false);
+		expect(callbackSaysFinished({ task_id: 't', success: 'yes' })).toBe(false);
 	});
 });
