@@ -24,6 +24,7 @@ import type {
 	VeoEmulatorOptions,
 } from './types';
 import { validateCreate, validateTasksQuery } from './validation';
+import { gifBytes } from './gif';
 import { serveVideoFile, videoSlice } from './video';
 import type { HostileKind } from './hostileHost';
 import { HOSTILE_KINDS, serveHostile } from './hostileHost';
@@ -34,7 +35,7 @@ type Route = 'videos' | 'tasks' | 'download';
 type WaitResult = 'finished' | 'timeout' | 'aborted';
 
 const FAULT_PATHS: Record<Route, FaultPath> = { videos: '/veo/videos', tasks: '/veo/tasks', download: 'download' };
-const VIDEO_PATH = /^\/files\/([^/]+)\.mp4$/;
+const VIDEO_PATH = /^\/files\/([^/]+)\.(?:mp4|gif)$/;
 const DEFAULT_FAIL_ERROR: ServiceError = {
 	code: 'CONTENT_REJECTED',
 	message: 'the prompt was rejected by content moderation',
@@ -177,12 +178,20 @@ export class VeoEmulator {
 	}
 
 	videoUrl(taskId: string): string {
-		return `${this.url ?? ''}/files/${encodeURIComponent(taskId)}.mp4`;
+		return `${this.url ?? ''}/files/${encodeURIComponent(taskId)}.${this.isGif(taskId) ? 'gif' : 'mp4'}`;
 	}
 
-	/** The exact bytes served for that task's video; deterministic for any id and the configured size. */
+	/**
+	 * The exact bytes served for that task's video; deterministic for any id and the configured size.
+	 * A task made with `resolution: 'gif'` gets a real GIF, served as image/gif.
+	 */
 	videoBytes(taskId: string): Buffer {
+		if (this.isGif(taskId)) return gifBytes(taskId, this.videoSize);
 		return videoSlice(taskId, this.videoSize, 0, this.videoSize);
+	}
+
+	private isGif(taskId: string): boolean {
+		return this.store.get(taskId)?.request.resolution === 'gif';
 	}
 
 	/** Injected faults not used up yet. */
@@ -415,6 +424,13 @@ export class VeoEmulator {
 		}
 		if (fault && HOSTILE_KINDS.includes(fault.kind)) {
 			return serveHostile(reply, fault.kind as HostileKind, fault, task.id, this.videoSize);
+		}
+		if (this.isGif(task.id)) {
+			const bytes = gifBytes(task.id, this.videoSize);
+			reply.head(200, { 'content-type': 'image/gif', 'content-length': String(bytes.length) });
+			if (reply.entry.method === 'HEAD') return Promise.resolve(void reply.res.end());
+			reply.res.end(bytes);
+			return Promise.resolve();
 		}
 		return serveVideoFile(reply, task.id, this.videoSize, fault?.kind === 'truncate');
 	}

@@ -109,10 +109,12 @@ export async function downloadFor(
 	const until = Date.now() + downloadTimeMs(maxWaitLeftMs);
 	return await withReadRetries(
 		async () =>
-			await client.downloadVideo(output.videoUrl as string, `${output.taskId}.mp4`, {
-				timeoutMs: Math.max(1, until - Date.now()),
-				maxBytes: settings.maxVideoBytes,
-			}),
+			await client.downloadVideo(
+				output.videoUrl as string,
+				output.taskId,
+				{ timeoutMs: Math.max(1, until - Date.now()), maxBytes: settings.maxVideoBytes },
+				(output.raw.request as { resolution?: unknown } | undefined)?.resolution,
+			),
 		{
 			pause: async (ms) => await pause(ms, signal),
 			retryable: (failure) => isTransientDownload(failure) && Date.now() < until,

@@ -12,6 +12,7 @@ import type { ApiFailure } from '../helpers/apiFailure';
 import { failureFromAnswer, retryAfterMs, scrubFailure, scrubText } from '../helpers/apiFailure';
 import type { VeoCreateBody } from '../helpers/requestBody';
 import { settle } from '../helpers/settle';
+import { videoFileType } from '../helpers/videoFileType';
 import { isWebAddress } from '../helpers/webAddress';
 import type { TaskRecord } from '../helpers/taskRecord';
 
@@ -62,8 +63,11 @@ export interface VeoClient {
 	retrieveBatch(ids: string[], timeoutMs?: number): Promise<TaskRecord[]>;
 	/** Every task of this token created at or after `createdAtMin` (seconds), page by page. */
 	listSince(createdAtMin: number): Promise<TaskRecord[]>;
-	/** Streams a finished video into n8n's binary store; the video host gets no credentials. */
-	downloadVideo(url: string, fileName: string, limits: DownloadLimits): Promise<IBinaryData>;
+	/**
+	 * Streams a finished video into n8n's binary store as `<baseName>.<extension>`, typed as the host
+	 * says (else by `resolution`); the video host gets no credentials.
+	 */
+	downloadVideo(url: string, baseName: string, limits: DownloadLimits, resolution?: unknown): Promise<IBinaryData>;
 }
 
 /** What one download may take; beyond either, it fails (and is not tried again). */
@@ -157,7 +161,7 @@ export async function createVeoClient(ctx: VeoNodeContext): Promise<VeoClient> {
 			return records;
 		},
 
-		async downloadVideo(url, fileName, limits) {
+		async downloadVideo(url, baseName, limits, resolution) {
 			if (!isWebAddress(url)) {
 				throw new VeoRequestError({ code: 'invalid_video_url', message: 'The service gave a video address that is not an http(s) address' });
 			}
@@ -206,6 +210,7 @@ export async function createVeoClient(ctx: VeoNodeContext): Promise<VeoClient> {
 					retryAfterMs: retryAfterMs(response.headers['retry-after']),
 				});
 			}
+			const file = videoFileType(contentType, resolution);
 			// A stalled host sends no more data, so nothing downstream would notice the deadline: end it here.
 			signal.addEventListener('abort', () => stream.destroy(), { once: true });
 			let received = 0;
@@ -220,7 +225,7 @@ export async function createVeoClient(ctx: VeoNodeContext): Promise<VeoClient> {
 				return chunk;
 			});
 			const stored = await settle(
-				async () => await ctx.helpers.prepareBinaryData(counted as unknown as Buffer, fileName, 'video/mp4'),
+				async () => await ctx.helpers.prepareBinaryData(counted as unknown as Buffer, `${baseName}.${file.extension}`, file.mimeType),
 			);
 			if (stored.ok) return stored.value;
 			if (signal.aborted) throw stopped();

@@ -100,6 +100,22 @@ describe('downloading the video', () => {
 		expect(emulator().downloads()).toHaveLength(1);
 	});
 
+	it('stores a GIF task\'s file as a GIF: the type and extension the host sends, the bytes as served', async () => {
+		const result = await runVeo(emulator(), {
+			operation: 'textToVideo',
+			prompt: 'A cat blinking, looped',
+			downloadVideo: true,
+			options: { resolution: 'gif', pollInterval: 1 },
+		});
+		expect(result.error).toBeUndefined();
+		const [item] = result.items;
+		const taskId = item.json.taskId as string;
+		expect(item.binary?.data).toMatchObject({ mimeType: 'image/gif', fileName: `${taskId}.gif`, fileExtension: 'gif' });
+		const bytes = await result.readBinary(item);
+		expect(bytes.subarray(0, 6).toString('latin1')).toBe('GIF89a');
+		expect(bytes.equals(emulator().videoBytes(taskId))).toBe(true);
+	});
+
 	it('sends no Authorization header to the video host', async () => {
 		const taskId = await finishedTask();
 		emulator().inject({ path: 'download', kind: 'truncate' });
