@@ -19,7 +19,7 @@ describe('creating videos', () => {
 		// was slow enough that some were still running (the next test: it asks only about those).
 		const asked = queries.map((query) => (query.body as { ids: string[] }).ids.length);
 		expect(asked.slice(0, 2)).toEqual([50, 10]);
-		expect(asked.slice(2).every((count) => count < 50)).toBe(true);
+		expect(asked.slice(2).every((count) => count <= 50)).toBe(true);
 		expect(result.items.map((item) => item.json.state)).toEqual(Array(60).fill('succeeded'));
 		// output order is input order, each item paired with its input
 		const promptOf = (item: (typeof result.items)[number]) => ((item.json.raw as { request: { prompt: string } }).request.prompt);
