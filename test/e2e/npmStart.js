@@ -1,0 +1,54 @@
+'use strict';
+/**
+ * `npm start` (scripts/start.js) as a newcomer runs it, in a throw-away n8n user folder, for the
+ * scenarios that use the n8n it serves (npm-start, browser):
+ *
+ *   const run = await launchNpmStart({ major, install, home })   resolves once it prints "is running"
+ *   run.ui        an N8nInstance for that n8n (REST calls, log tail); run.port; run.output()
+ *   run.fail(what)  an Error with `what`, the end of npm start's output and of n8n's log
+ *   await run.stop('SIGINT')   sends the signal; resolves to the exit code (or signal), 'timeout' after 40 s
+ */
+const path = require('node:path');
+const { spawn } = require('node:child_process');
+const { ROOT, sleep } = require('../../scripts/lib/util');
+const { N8nInstance, freePort } = require('../../scripts/lib/n8n-instance');
+
+async function launchNpmStart({ major, install, home }) {
+	const port = await freePort();
+	const child = spawn(process.execPath, [path.join(ROOT, 'scripts', 'start.js'), `--n8n=${major}`, `--port=${port}`], {
+		cwd: ROOT,
+		env: {
+			...process.env,
+			VEO_START_HOME: home,
+			VEO_EMULATOR_PORT: String(await freePort()),
+			ACEDATA_API_TOKEN: 'e2e-real-service-token-never-used',
+		},
+		stdio: ['ignore', 'pipe', 'pipe'],
+	});
+	let output = '';
+	child.stdout.on('data', (d) => (output += d));
+	child.stderr.on('data', (d) => (output += d));
+	const exited = new Promise((resolve) => child.on('exit', (code, signal) => resolve(code ?? signal)));
+	const ui = new N8nInstance(install, home);
+	ui.baseUrl = `http://127.0.0.1:${port}`;
+	const fail = (what) => new Error(`${what}\n--- npm start output ---\n${output.slice(-3000)}\n${ui.logTail(25)}`);
+	const stop = async (signal) => {
+		if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+		const code = await Promise.race([exited, sleep(40000).then(() => 'timeout')]);
+		if (code === 'timeout') child.kill('SIGKILL');
+		return code;
+	};
+	const deadline = Date.now() + 240000;
+	while (!output.includes('is running')) {
+		const problem =
+			child.exitCode !== null ? `npm start exited (${child.exitCode}) before n8n was up` : Date.now() > deadline ? 'npm start did not get n8n up within 240 s' : undefined;
+		if (problem) {
+			await stop('SIGINT');
+			throw fail(problem);
+		}
+		await sleep(500);
+	}
+	return { child, ui, port, output: () => output, fail, stop };
+}
+
+module.exports = { launchNpmStart };
