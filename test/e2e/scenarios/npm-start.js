@@ -52,7 +52,7 @@ async function checkNpmStart(major, install, work) {
 			const bytes = await readBinary(ui, item.binary.data);
 			assert.ok(bytes.equals(sample), `the editor gets the playable sample mp4 (${bytes.length} vs ${sample.length} bytes)`);
 		};
-		await checkSampleVideo(await waitForExecution(ui, started.body.data.executionId, { intervalMs: 1000 }), 'Text to Video');
+		await checkSampleVideo(await waitForExecution(ui, started.body.data.executionId, { intervalMs: 1000 }), 'Make a Video');
 
 		// Example 7, as its sticky note says: activate it, POST a prompt to its webhook. The execution
 		// pauses; the emulator calls back to this n8n, which resumes it with the video.
