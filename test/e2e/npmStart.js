@@ -4,7 +4,10 @@
  * scenarios that use the n8n it serves (npm-start, browser):
  *
  *   const run = await launchNpmStart({ major, install, home })   resolves once it prints "is running"
- *   run.ui        an N8nInstance for that n8n (REST calls, log tail); run.port; run.output()
+ *       viaNpm: true runs `npm start -- …` (the npm process first) in its own process group, as a
+ *       terminal does, instead of `node scripts/start.js …`
+ *   run.ui        an N8nInstance for that n8n (REST calls, log tail); run.port; run.emulatorPort; run.output()
+ *   run.child     the process started (npm, or node running start.js)
  *   run.fail(what)  an Error with `what`, the end of npm start's output and of n8n's log
  *   await run.stop('SIGINT')   sends the signal; resolves to the exit code (or signal), 'timeout' after 40 s
  */
@@ -13,17 +16,21 @@ const { spawn } = require('node:child_process');
 const { ROOT, sleep } = require('../../scripts/lib/util');
 const { N8nInstance, freePort } = require('../../scripts/lib/n8n-instance');
 
-async function launchNpmStart({ major, install, home }) {
+async function launchNpmStart({ major, install, home, viaNpm = false }) {
 	const port = await freePort();
-	const child = spawn(process.execPath, [path.join(ROOT, 'scripts', 'start.js'), `--n8n=${major}`, `--port=${port}`], {
+	const emulatorPort = await freePort();
+	const options = [`--n8n=${major}`, `--port=${port}`];
+	const [command, args] = viaNpm ? ['npm', ['start', '--', ...options]] : [process.execPath, [path.join(ROOT, 'scripts', 'start.js'), ...options]];
+	const child = spawn(command, args, {
 		cwd: ROOT,
 		env: {
 			...process.env,
 			VEO_START_HOME: home,
-			VEO_EMULATOR_PORT: String(await freePort()),
+			VEO_EMULATOR_PORT: String(emulatorPort),
 			ACEDATA_API_TOKEN: 'e2e-real-service-token-never-used',
 		},
 		stdio: ['ignore', 'pipe', 'pipe'],
+		detached: viaNpm,
 	});
 	let output = '';
 	child.stdout.on('data', (d) => (output += d));
@@ -48,7 +55,7 @@ async function launchNpmStart({ major, install, home }) {
 		}
 		await sleep(500);
 	}
-	return { child, ui, port, output: () => output, fail, stop };
+	return { child, ui, port, emulatorPort, output: () => output, fail, stop };
 }
 
 module.exports = { launchNpmStart };

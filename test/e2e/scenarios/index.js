@@ -26,5 +26,6 @@ module.exports = [
 	require('./pause-loop'),
 	require('./pause-unreachable'),
 	require('./npm-start'),
+	require('./npm-start-stop'),
 	require('./browser'),
 ];

@@ -36,6 +36,9 @@ async function checkNpmStart(major, install, work) {
 		assert.equal(wfs.status, 200);
 		const ids = wfs.body.data.map((w) => w.id);
 		for (const id of Object.values(EXAMPLE_IDS)) assert.ok(ids.includes(id), `example ${id} imported`);
+		// The editor lists workflows last updated first: a newcomer sees example 1 at the top.
+		const listed = [...wfs.body.data].sort((a, b) => Date.parse(b.updatedAt) - Date.parse(a.updatedAt)).map((w) => w.id);
+		assert.deepEqual(listed, Object.values(EXAMPLE_IDS), `the overview's order: ${JSON.stringify(wfs.body.data.map((w) => [w.id, w.updatedAt]))}`);
 
 		// What the editor's "Execute workflow" button sends.
 		const wf = (await ui.rest('GET', `/rest/workflows/${EXAMPLE_IDS.text}`)).body.data;
