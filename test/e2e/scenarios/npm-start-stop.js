@@ -7,6 +7,7 @@
  */
 const assert = require('node:assert/strict');
 const path = require('node:path');
+const { capture } = require('../../../scripts/lib/util');
 const { until } = require('../harness');
 const { launchNpmStart } = require('../npmStart');
 
@@ -22,6 +23,20 @@ function groupAlive(pgid) {
 	}
 }
 
+/** Kills, with their process groups, whatever still listens on these ports (what a failed check left). */
+async function killListeners(ports) {
+	for (const port of ports) {
+		const listening = await capture('ss', ['-Hltnp', `sport = :${port}`]);
+		for (const [, pid] of listening.stdout.matchAll(/pid=(\d+)/g)) {
+			try {
+				process.kill(-Number(pid), 'SIGKILL');
+			} catch {
+				process.kill(Number(pid), 'SIGKILL');
+			}
+		}
+	}
+}
+
 async function checkStopsEverything(ctx, home, stopIt) {
 	const run = await launchNpmStart({ major: ctx.major, install: ctx.install, home: path.join(ctx.work, home), viaNpm: true });
 	try {
@@ -34,6 +49,7 @@ async function checkStopsEverything(ctx, home, stopIt) {
 		throw run.fail(error.message);
 	} finally {
 		if (groupAlive(run.child.pid)) process.kill(-run.child.pid, 'SIGKILL');
+		await killListeners([run.port, run.emulatorPort]);
 	}
 }
 
