@@ -28,6 +28,7 @@ const { ensureN8n, installCommunityPackage, cacheRoot, defaultMajor, PROFILES } 
 const { N8nInstance } = require('./lib/n8n-instance');
 const { buildEmulator } = require('./lib/emulator');
 const { packPackage } = require('./lib/pack');
+const { watchLaunchers } = require('./lib/lifeline');
 
 const args = process.argv.slice(2);
 const opt = (name) => args.find((a) => a.startsWith(`--${name}=`))?.split('=')[1];
@@ -100,6 +101,18 @@ async function startEmulator(VeoEmulator) {
 	};
 }
 
+/** Until the emulator and n8n run, stopping means exiting; then it means stopping them first. */
+let stop = async (code) => process.exit(code);
+
+// However npm start is stopped, nothing it started outlives it: Ctrl-C (SIGINT), `kill` (SIGTERM), a
+// closing terminal (SIGHUP: n8n runs in its own process group and would not get it), or `kill` of the
+// npm process, which ends npm but not this script (watchLaunchers).
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => void stop(0));
+watchLaunchers(() => {
+	log('npm start was stopped (the npm process or the terminal that ran it is gone)');
+	void stop(0);
+});
+
 async function main() {
 	const started = Date.now();
 	const profile = PROFILES[MAJOR];
@@ -115,7 +128,7 @@ async function main() {
 	const tarball = await packPackage(packDir);
 	const { VeoEmulator } = await buildEmulator();
 
-	log(`step 2/6: n8n ${profile.n8n} (first run: about 5-6 min and 2-3 GB; progress below)`);
+	log(`step 2/6: n8n ${profile.n8n} (installed once per machine; times and disk: docs/quick-start.md; progress below)`);
 	const install = await ensureN8n(MAJOR);
 	log(`n8n ${profile.n8n} on Node ${install.runtime.version}: ${install.dir}`);
 
@@ -146,8 +159,7 @@ async function main() {
 		log('stopped.');
 		process.exit(code);
 	};
-	process.on('SIGINT', () => void stopAll(0));
-	process.on('SIGTERM', () => void stopAll(0));
+	stop = stopAll;
 	process.on('exit', () => {
 		// Last resort if we die unexpectedly: never leave n8n running in the background.
 		if (n8n.server?.pid) {
@@ -183,12 +195,15 @@ async function main() {
 		rmrf(fresh);
 		fs.mkdirSync(fresh);
 		const names = [];
-		for (const f of fs.readdirSync(exampleDir).filter((n) => n.endsWith('.json')).sort()) {
+		const files = fs.readdirSync(exampleDir).filter((n) => n.endsWith('.json')).sort();
+		files.forEach((f, i) => {
 			const wf = JSON.parse(fs.readFileSync(path.join(exampleDir, f), 'utf8'));
-			if (new RegExp(`^${wf.id}\\|`, 'm').test(listed)) continue;
-			fs.copyFileSync(path.join(exampleDir, f), path.join(fresh, f));
+			if (new RegExp(`^${wf.id}\\|`, 'm').test(listed)) return;
+			// n8n lists workflows last updated first: example 1 is the newest, so it comes first.
+			wf.updatedAt = new Date(started - i * 1000).toISOString();
+			fs.writeFileSync(path.join(fresh, f), JSON.stringify(wf));
 			names.push(wf.name);
-		}
+		});
 		if (names.length) await n8n.importWorkflows(fresh);
 		rmrf(fresh);
 		log(names.length ? `imported ${names.length} example workflows` : 'example workflows already imported (kept as they are)');

@@ -163,7 +163,7 @@ async function ensureN8n(major) {
 	const dir = path.join(cacheRoot(), `n8n-${profile.n8n}-${nodeTag}`);
 	const env = runtimeEnv(runtime);
 	if (!isComplete(dir)) {
-		log(`n8n ${profile.n8n}: not in the cache yet; installing (about 5-6 min and 2-3 GB, once per machine)…`);
+		log(`n8n ${profile.n8n}: not in the cache yet; installing once per machine (times and disk: docs/quick-start.md)…`);
 	}
 	await installAtomically(dir, `n8n ${profile.n8n}`, async (tmp) => {
 		hostPackageJson(tmp);

@@ -18,10 +18,10 @@ const net = require('node:net');
 const os = require('node:os');
 const path = require('node:path');
 const { spawn } = require('node:child_process');
-const { log, run, capture, rmrf, sleep, tail } = require('./util');
+const { log, capture, rmrf, sleep, tail } = require('./util');
 const { freePort } = require('./n8n-instance');
+const { ensureDebianPackages, which, isRoot } = require('./debian-packages');
 
-const APT_PACKAGES = ['redis-server', 'postgresql'];
 const APT_LOG = path.join(os.tmpdir(), 'veo-queue-apt.log');
 
 // ----- kill-on-exit for every child started here (and for n8n processes of the queue launcher) -----
@@ -82,24 +82,6 @@ function signalPid(pid, signal) {
 
 // ----- locating and installing the binaries -----
 
-function isRoot() {
-	return typeof process.getuid === 'function' && process.getuid() === 0;
-}
-
-function which(name) {
-	const dirs = (process.env.PATH || '').split(path.delimiter).concat(['/usr/bin', '/usr/sbin', '/usr/local/bin']);
-	for (const dir of dirs) {
-		const file = path.join(dir, name);
-		try {
-			fs.accessSync(file, fs.constants.X_OK);
-			return file;
-		} catch {
-			/* next */
-		}
-	}
-	return undefined;
-}
-
 /** The newest /usr/lib/postgresql/<v>/bin that has postgres, initdb and pg_ctl; undefined if none. */
 function postgresBinDir() {
 	const root = '/usr/lib/postgresql';
@@ -129,51 +111,9 @@ function missingQueuePackages() {
  * fails without it). Needs root. Returns { installed: [...], seconds, redisServer, postgresBin }.
  */
 async function ensureQueuePackages() {
-	const started = Date.now();
-	const missing = missingQueuePackages();
-	if (missing.length === 0) {
-		log(`queue services: redis-server and PostgreSQL (${postgresBinDir()}) are installed`);
-		return { installed: [], seconds: 0, redisServer: which('redis-server'), postgresBin: postgresBinDir() };
-	}
-	// Only what is missing: `apt-get install` of an installed package would upgrade it as a side effect.
-	const command = `apt-get install -y --no-install-recommends ${missing.join(' ')}`;
-	if (!isRoot()) {
-		throw new Error(
-			`queue services: ${missing.join(' and ')} ${missing.length > 1 ? 'are' : 'is'} not installed, and installing ` +
-				`needs root (this is uid ${process.getuid?.()}). Run as root:\n  ${command}`,
-		);
-	}
-	if (!which('apt-get')) {
-		throw new Error(`queue services: ${missing.join(' and ')} missing and there is no apt-get here (not Debian?); install ${APT_PACKAGES.join(' and ')} by hand`);
-	}
-	log(`queue services: ${missing.join(' and ')} missing; ${command} (log: ${APT_LOG})…`);
-	const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive', NEEDRESTART_MODE: 'a' };
-	const aptOpts = ['-o', 'DPkg::Lock::Timeout=300', '-o', 'Dpkg::Use-Pty=0'];
-	const install = () =>
-		run('apt-get', [...aptOpts, 'install', '-y', '--no-install-recommends', ...missing], {
-			env,
-			logFile: APT_LOG,
-			label: `apt-get install ${missing.join(' ')}`,
-			heartbeatMs: 20000,
-		});
-	try {
-		await install();
-	} catch (first) {
-		log(`queue services: apt-get install failed (${first.message.split('\n')[0]}); running apt-get update and retrying…`);
-		try {
-			await run('apt-get', [...aptOpts, 'update'], { env, logFile: APT_LOG, label: 'apt-get update', heartbeatMs: 20000 });
-			await install();
-		} catch (error) {
-			throw new Error(`queue services: could not install ${missing.join(' and ')} with apt-get (${command}): ${error.message}`);
-		}
-	}
-	const still = missingQueuePackages();
-	if (still.length) {
-		throw new Error(`queue services: apt-get finished but ${still.join(' and ')} still missing (see ${APT_LOG})`);
-	}
-	const seconds = Math.round((Date.now() - started) / 1000);
-	log(`queue services: installed ${missing.join(' and ')} in ${seconds} s (PostgreSQL in ${postgresBinDir()})`);
-	return { installed: missing, seconds, redisServer: which('redis-server'), postgresBin: postgresBinDir() };
+	const { installed, seconds } = await ensureDebianPackages({ what: 'queue services', missing: missingQueuePackages, logFile: APT_LOG });
+	if (!installed.length) log(`queue services: redis-server and PostgreSQL (${postgresBinDir()}) are installed`);
+	return { installed, seconds, redisServer: which('redis-server'), postgresBin: postgresBinDir() };
 }
 
 // ----- helpers -----
@@ -479,7 +419,6 @@ async function startPostgres({ dir, keep = false, database = 'n8n', user = 'n8n'
 }
 
 module.exports = {
-	APT_PACKAGES,
 	ensureQueuePackages,
 	missingQueuePackages,
 	postgresBinDir,

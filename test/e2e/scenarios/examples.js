@@ -17,7 +17,7 @@ module.exports = {
 		await ctx.check(`example 1: text to video, download the mp4`, async () => {
 			const mark = emu.requests.length;
 			const runJson = executeOk(await instance.execute(EXAMPLE_IDS.text), EXAMPLE_IDS.text);
-			const items = nodeItems(runJson, 'Text to Video');
+			const items = nodeItems(runJson, 'Make a Video');
 			assert.equal(items.length, 1);
 			const { json } = items[0];
 			checkSucceeded(emu, json, true);
@@ -42,7 +42,7 @@ module.exports = {
 		await ctx.check(`example 2: image to video with first and last frame`, async () => {
 			const mark = emu.requests.length;
 			const runJson = executeOk(await instance.execute(EXAMPLE_IDS.image), EXAMPLE_IDS.image);
-			const items = nodeItems(runJson, 'Image to Video');
+			const items = nodeItems(runJson, 'Animate the Flower');
 			assert.equal(items.length, 1);
 			checkSucceeded(emu, items[0].json, true);
 			checkVideoBinary(instance, emu, items[0], items[0].json.taskId);
@@ -63,7 +63,7 @@ module.exports = {
 		await ctx.check(`example 3: a batch of prompts, all waited for together`, async () => {
 			const mark = emu.requests.length;
 			const runJson = executeOk(await instance.execute(EXAMPLE_IDS.batch), EXAMPLE_IDS.batch);
-			const items = nodeItems(runJson, 'Text to Video (batch)');
+			const items = nodeItems(runJson, 'One Video per Prompt');
 			assert.equal(items.length, 3);
 			const seen = since(emu, mark);
 			assert.equal(seen.creates.length, 3);
@@ -95,7 +95,7 @@ module.exports = {
 			const [submitted] = nodeItems(runJson, 'Submit Video');
 			assert.match(submitted.json.taskId, /^[0-9a-f-]{36}$/);
 			assert.notEqual(submitted.json.state, 'succeeded');
-			const got = nodeItems(runJson, 'Get Task');
+			const got = nodeItems(runJson, 'Collect the Video');
 			assert.equal(got.length, 1);
 			assert.equal(got[0].json.taskId, submitted.json.taskId);
 			checkSucceeded(emu, got[0].json, true);
@@ -106,7 +106,7 @@ module.exports = {
 			assert.equal(seen.queries.length, 1, 'Get Task asks once');
 			assert.deepEqual(seen.queries[0].body, { action: 'retrieve', id: submitted.json.taskId });
 			const runData = runJson.data.resultData.runData;
-			const waited = runData['Get Task'][0].startTime - runData['Submit Video'][0].startTime;
+			const waited = runData['Collect the Video'][0].startTime - runData['Submit Video'][0].startTime;
 			assert.ok(waited >= 14000, `the Wait node waited ${waited} ms`);
 			checkBearer(seen.all);
 		});
@@ -114,8 +114,8 @@ module.exports = {
 		await ctx.check(`example 5: get the 1080p of a finished video`, async () => {
 			const mark = emu.requests.length;
 			const runJson = executeOk(await instance.execute(EXAMPLE_IDS.hd), EXAMPLE_IDS.hd);
-			const [made] = nodeItems(runJson, 'Text to Video');
-			const hd = nodeItems(runJson, 'Get 1080p');
+			const [made] = nodeItems(runJson, 'Make a Video');
+			const hd = nodeItems(runJson, 'Upscale to 1080p');
 			assert.equal(hd.length, 1);
 			checkSucceeded(emu, hd[0].json, true);
 			const seen = since(emu, mark);

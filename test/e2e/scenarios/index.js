@@ -13,7 +13,8 @@
  *
  * and add it below. `ctx` is described in test/e2e/context.js. Order matters only where a scenario
  * changes the instance: setup comes first; npm-start stops `n8n start`, so it comes after the
- * scenarios that use it (ctx.startServer() starts it again if needed).
+ * scenarios that use it (ctx.startServer() starts it again if needed). npm-start and browser run
+ * their own `npm start` (test/e2e/npmStart.js).
  */
 module.exports = [
 	require('./setup'),
@@ -26,4 +27,6 @@ module.exports = [
 	require('./pause-unreachable'),
 	require('./error-routing'),
 	require('./npm-start'),
+	require('./npm-start-stop'),
+	require('./browser'),
 ];

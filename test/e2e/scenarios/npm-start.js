@@ -7,9 +7,8 @@
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const path = require('node:path');
-const { spawn } = require('node:child_process');
 const { ROOT } = require('../../../scripts/lib/util');
-const { N8nInstance, freePort } = require('../../../scripts/lib/n8n-instance');
+const { launchNpmStart } = require('../npmStart');
 const { isFinished, activateWorkflow, triggerWebhook, listExecutions, waitForExecution, nodeItems, readBinary } = require('../../../scripts/lib/n8n-rest');
 const { until } = require('../harness');
 const { EXAMPLE_IDS, pauseExample } = require('../fixtures');
@@ -20,32 +19,11 @@ const { EXAMPLE_IDS, pauseExample } = require('../fixtures');
  * n8n), then presses Ctrl-C.
  */
 async function checkNpmStart(major, install, work) {
-	const home = path.join(work, 'start-home');
-	const port = await freePort();
-	const child = spawn(process.execPath, [path.join(ROOT, 'scripts', 'start.js'), `--n8n=${major}`, `--port=${port}`], {
-		cwd: ROOT,
-		env: {
-			...process.env,
-			VEO_START_HOME: home,
-			VEO_EMULATOR_PORT: String(await freePort()),
-			ACEDATA_API_TOKEN: 'e2e-real-service-token-never-used',
-		},
-		stdio: ['ignore', 'pipe', 'pipe'],
-	});
-	let output = '';
-	child.stdout.on('data', (d) => (output += d));
-	child.stderr.on('data', (d) => (output += d));
-	const exited = new Promise((resolve) => child.on('exit', (code, signal) => resolve(code ?? signal)));
-	const ui = new N8nInstance(install, home);
-	ui.baseUrl = `http://127.0.0.1:${port}`;
-	const fail = (what) => new Error(`${what}\n--- npm start output ---\n${output.slice(-3000)}\n${ui.logTail(25)}`);
+	const run = await launchNpmStart({ major, install, home: path.join(work, 'start-home') });
+	const { ui, port, fail } = run;
+	let code;
 	try {
-		const deadline = Date.now() + 240000;
-		while (!output.includes('is running')) {
-			if (child.exitCode !== null) throw fail(`npm start exited (${child.exitCode}) before n8n was up`);
-			if (Date.now() > deadline) throw fail('npm start did not get n8n up within 240 s');
-			await new Promise((r) => setTimeout(r, 500));
-		}
+		const output = run.output();
 		assert.match(output, new RegExp(`http://127\\.0\\.0\\.1:${port}`), 'prints the URL');
 		assert.match(output, /owner@example\.com {2}\/ {2}VeoLocal-2026/, 'prints the login');
 		await ui.ensureOwner({ email: 'owner@example.com', password: 'VeoLocal-2026' });
@@ -58,6 +36,9 @@ async function checkNpmStart(major, install, work) {
 		assert.equal(wfs.status, 200);
 		const ids = wfs.body.data.map((w) => w.id);
 		for (const id of Object.values(EXAMPLE_IDS)) assert.ok(ids.includes(id), `example ${id} imported`);
+		// The editor lists workflows last updated first: a newcomer sees example 1 at the top.
+		const listed = [...wfs.body.data].sort((a, b) => Date.parse(b.updatedAt) - Date.parse(a.updatedAt)).map((w) => w.id);
+		assert.deepEqual(listed, Object.values(EXAMPLE_IDS), `the overview's order: ${JSON.stringify(wfs.body.data.map((w) => [w.id, w.updatedAt]))}`);
 
 		// What the editor's "Execute workflow" button sends.
 		const wf = (await ui.rest('GET', `/rest/workflows/${EXAMPLE_IDS.text}`)).body.data;
@@ -74,7 +55,7 @@ async function checkNpmStart(major, install, work) {
 			const bytes = await readBinary(ui, item.binary.data);
 			assert.ok(bytes.equals(sample), `the editor gets the playable sample mp4 (${bytes.length} vs ${sample.length} bytes)`);
 		};
-		await checkSampleVideo(await waitForExecution(ui, started.body.data.executionId, { intervalMs: 1000 }), 'Text to Video');
+		await checkSampleVideo(await waitForExecution(ui, started.body.data.executionId, { intervalMs: 1000 }), 'Make a Video');
 
 		// Example 7, as its sticky note says: activate it, POST a prompt to its webhook. The execution
 		// pauses; the emulator calls back to this n8n, which resumes it with the video.
@@ -92,13 +73,10 @@ async function checkNpmStart(major, install, work) {
 		);
 		await checkSampleVideo(await waitForExecution(ui, paused.id, { intervalMs: 1000 }), pause.veo.name);
 	} finally {
-		if (child.exitCode === null) child.kill('SIGINT');
+		code = await run.stop('SIGINT');
 	}
-	const code = await Promise.race([exited, new Promise((r) => setTimeout(() => r('timeout'), 40000))]);
-	if (code === 'timeout') {
-		child.kill('SIGKILL');
-		throw fail('npm start did not stop within 40 s of Ctrl-C');
-	}
+	if (code === 'timeout') throw fail('npm start did not stop within 40 s of Ctrl-C');
+	const output = run.output();
 	assert.equal(code, 0, `npm start exit code after Ctrl-C\n${output.slice(-1500)}`);
 	assert.match(output, /stopped\./);
 	const probe = await fetch(`http://127.0.0.1:${port}/healthz`).then(() => 'up', () => 'down');
