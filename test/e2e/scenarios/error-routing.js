@@ -157,7 +157,7 @@ module.exports = {
 			await ctx.startServer();
 			cbEmu.failTask('REJECT-ME');
 			cbEmu.neverFinish('never finishes');
-			const callbacksBefore = cbEmu.callbacks.length;
+			const mark = cbEmu.requests.length;
 			await activateWorkflow(instance, WF.pauseStop.id);
 			await triggerWebhook(instance, WF.pauseStop.path, { prompts: ['A lake that never finishes', REJECTED].map((prompt) => ({ prompt })) });
 			const execution = await finishedExecution(instance, WF.pauseStop.id);
@@ -165,11 +165,12 @@ module.exports = {
 			assert.equal(runData.Videos, undefined, 'the node after Veo did not run');
 			assert.ok(runData.Webhook?.length, "the Webhook node's run is kept");
 			assert.deepEqual(nodeItems(execution, 'Veo'), [], 'the Veo node resumed with no output');
-			const callback = cbEmu.callbacks.slice(callbacksBefore).find((c) => cbEmu.getTask(c.taskId)?.request.prompt === REJECTED);
-			assert.ok(callback, 'the rejected task called back');
+			const rejected = since(cbEmu, mark).creates.find((r) => r.body.prompt === REJECTED);
+			assert.ok(rejected?.taskId, 'the rejected prompt was submitted');
+			const callback = await until('the rejected task to call back', () => cbEmu.callbacks.find((c) => c.taskId === rejected.taskId));
 			assert.equal(callback.status, 200);
 			const answer = answerOf(callback);
-			assert.equal(answer.status, 'failed');
+			assert.equal(answer.status, 'failed', `the callback's answer: ${callback.responseBody}`);
 			assert.match(answer.error, new RegExp(`^Veo task ${callback.taskId} failed: .*CONTENT_REJECTED`));
 			assert.match(answer.details, /Tasks already created at Ace Data Cloud/);
 			const logged = fs.readFileSync(instance.logFile, 'utf8');
