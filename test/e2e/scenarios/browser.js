@@ -190,6 +190,9 @@ async function tour({ browser, baseUrl, check, credentialName }) {
 			const again = modal.getByRole('button', { name: /^(Test|Retry)$/ });
 			await again.waitFor({ timeout: 30000 });
 			await again.click();
+			// While the test runs the button shows a spinner and has no name; the banner is then the new answer.
+			await again.waitFor({ state: 'detached', timeout: 5000 }).catch(() => undefined);
+			await again.waitFor({ timeout: 30000 });
 			await modal.getByText(/Connection tested successfully/).waitFor({ timeout: 30000 });
 		});
 	});
