@@ -26,7 +26,8 @@ function groupAlive(pgid) {
 /** Kills, with their process groups, whatever still listens on these ports (what a failed check left). */
 async function killListeners(ports) {
 	for (const port of ports) {
-		const listening = await capture('ss', ['-Hltnp', `sport = :${port}`]);
+		// `ss` (iproute2) may be missing on a bare machine: then there is nothing more to do here.
+		const listening = await capture('ss', ['-Hltnp', `sport = :${port}`]).catch(() => ({ stdout: '' }));
 		for (const [, pid] of listening.stdout.matchAll(/pid=(\d+)/g)) {
 			try {
 				process.kill(-Number(pid), 'SIGKILL');
