@@ -43,7 +43,9 @@ export type JobOutcome =
 	/** Without taskId: the service kept refusing with 429 until Max Wait; nothing was created. */
 	| { kind: 'timeout'; taskId?: string; record?: TaskRecord; lastRefusal?: ApiFailure }
 	/** `mayExist`: the submit failed in a way that leaves unknown whether a task was created. */
-	| { kind: 'failed'; taskId?: string; failure: ApiFailure; record?: TaskRecord; mayExist?: boolean };
+	| { kind: 'failed'; taskId?: string; failure: ApiFailure; record?: TaskRecord; mayExist?: boolean }
+	/** The caller stopped the batch while this task was still being waited for; `record` is its last known state. */
+	| { kind: 'abandoned'; taskId: string; record?: TaskRecord };
 
 export interface BatchSettings {
 	pollIntervalMs: number;
@@ -64,6 +66,17 @@ export interface BatchDeps {
 	onCreated?(key: number, taskId: string): void;
 	/** Called as soon as a waited-for task is seen finished (downloads can start at once). */
 	onFinished?(key: number, record: TaskRecord): void;
+	/**
+	 * Called the moment a job's outcome is settled (submitted, finished, timeout or failed), so the
+	 * caller can decide to stop the batch. Abandoned tasks are not reported here: the caller stopped.
+	 */
+	onSettled?(key: number, outcome: JobOutcome): void;
+	/**
+	 * Checked before every submit and after every pause and poll round. Once true, nothing more is
+	 * submitted and the engine returns at once: jobs never submitted get no outcome, tasks still
+	 * waited for come back `abandoned`.
+	 */
+	shouldStop?(): boolean;
 }
 
 interface RunningTask {
@@ -101,6 +114,17 @@ export async function runVideoBatch(
 	let lastPollAt = -Infinity;
 	let lastRefusal: ApiFailure | undefined;
 	const waitedFor = () => [...running.values()].filter((task) => !task.settled);
+	const settleJob = (key: number, outcome: JobOutcome) => {
+		outcomes.set(key, outcome);
+		deps.onSettled?.(key, outcome);
+	};
+	const stopRequested = () => deps.shouldStop?.() === true;
+	const abandonWaitedFor = () => {
+		for (const [taskId, task] of running) {
+			if (!task.settled) outcomes.set(task.job.key, { kind: 'abandoned', taskId, record: task.record });
+		}
+		return outcomes;
+	};
 
 	const submitJob = async (job: BatchJob, resubmitted = false): Promise<SubmitResult> => {
 		const createdAtMin = deps.now() / 1000 - CLOCK_SLACK_S;
@@ -133,7 +157,7 @@ export async function runVideoBatch(
 	};
 
 	const submitReady = async () => {
-		while (queue.length > 0 && deps.now() >= pacer.nextAttemptAt(running.size)) {
+		while (queue.length > 0 && deps.now() >= pacer.nextAttemptAt(running.size) && !stopRequested()) {
 			const job = queue[0];
 			const result = await submitJob(job);
 			if (result.kind === 'refused') {
@@ -143,7 +167,7 @@ export async function runVideoBatch(
 			}
 			queue.shift();
 			if (result.kind === 'failed') {
-				outcomes.set(job.key, { kind: 'failed', failure: result.failure, mayExist: result.mayExist });
+				settleJob(job.key, { kind: 'failed', failure: result.failure, mayExist: result.mayExist });
 				continue;
 			}
 			pacer.accepted(deps.now(), running.size);
@@ -151,7 +175,7 @@ export async function runVideoBatch(
 			deps.onCreated?.(job.key, result.taskId);
 			const now = deps.now();
 			running.set(result.taskId, { job, settled: !job.wait, submittedAt: now, lastRunningAt: now });
-			if (!job.wait) outcomes.set(job.key, { kind: 'submitted', taskId: result.taskId, answer: result.answer });
+			if (!job.wait) settleJob(job.key, { kind: 'submitted', taskId: result.taskId, answer: result.answer });
 			if (lastPollAt === -Infinity) lastPollAt = now;
 		}
 	};
@@ -179,8 +203,8 @@ export async function runVideoBatch(
 				for (const id of batch) {
 					const task = running.get(id);
 					if (task && !task.settled) {
-						outcomes.set(task.job.key, { kind: 'failed', taskId: id, failure, record: task.record });
 						task.settled = true;
+						settleJob(task.job.key, { kind: 'failed', taskId: id, failure, record: task.record });
 					}
 				}
 				continue;
@@ -198,8 +222,8 @@ export async function runVideoBatch(
 				running.delete(id);
 				freed = true;
 				if (task.settled) continue;
-				outcomes.set(task.job.key, { kind: 'finished', taskId: id, record });
 				deps.onFinished?.(task.job.key, record);
+				settleJob(task.job.key, { kind: 'finished', taskId: id, record });
 			}
 		}
 		if (freed) pacer.finished(deps.now());
@@ -213,17 +237,18 @@ export async function runVideoBatch(
 		const now = deps.now();
 		for (const [taskId, task] of running) {
 			if (!task.settled && now >= deadline(task.job)) {
-				outcomes.set(task.job.key, { kind: 'timeout', taskId, record: task.record });
 				task.settled = true;
+				settleJob(task.job.key, { kind: 'timeout', taskId, record: task.record });
 			}
 		}
 		const expired = queue.filter((job) => now >= deadline(job));
-		for (const job of expired) outcomes.set(job.key, { kind: 'timeout', lastRefusal });
 		queue = queue.filter((job) => now < deadline(job));
+		for (const job of expired) settleJob(job.key, { kind: 'timeout', lastRefusal });
 	};
 
 	for (;;) {
 		await submitReady();
+		if (stopRequested()) return abandonWaitedFor();
 		if (queue.length === 0 && waitedFor().length === 0) break;
 
 		const deadlines = [...queue, ...waitedFor().map((task) => task.job)].map(deadline);
@@ -233,8 +258,10 @@ export async function runVideoBatch(
 			...deadlines,
 		);
 		await deps.pause(Math.max(0, Math.min(wake, deps.now() + settings.pollIntervalMs) - deps.now()));
+		if (stopRequested()) return abandonWaitedFor();
 
 		if (deps.now() >= nextPollAt()) await pollRound();
+		if (stopRequested()) return abandonWaitedFor();
 		expire();
 	}
 	return outcomes;

@@ -169,3 +169,61 @@ describe('runVideoBatch when a submit answer is lost', () => {
 		expect(sameRequest(undefined, body)).toBe(false);
 	});
 });
+
+describe('runVideoBatch stopped by its caller (fail fast)', () => {
+	it('reports each outcome the moment it is settled', async () => {
+		const service = simulatedService({ taskMs: 10_000, maxInFlight: 10, submitsPerSecond: Infinity });
+		const settled: Array<{ key: number; kind: string; at: number }> = [];
+		const outcomes = await runVideoBatch(
+			[...jobs(1), { ...jobs(2, false)[1] }],
+			{ pollIntervalMs: 1000 },
+			{ ...service.deps, onSettled: (key, outcome) => settled.push({ key, kind: outcome.kind, at: service.now() }) },
+		);
+		// the task nobody waits for is settled on acceptance, the waited-for one when seen finished
+		expect(settled).toEqual([
+			{ key: 1, kind: 'submitted', at: 0 },
+			{ key: 0, kind: 'finished', at: 10_000 },
+		]);
+		expect(settled.map(({ key }) => outcomes.get(key)?.kind)).toEqual(['submitted', 'finished']);
+	});
+
+	it('submits nothing more once told to stop, and returns without waiting for running tasks', async () => {
+		const service = simulatedService({ taskMs: 10_000, maxInFlight: 2, submitsPerSecond: Infinity });
+		const outcomes = await runVideoBatch(jobs(4), { pollIntervalMs: 1000 }, {
+			...service.deps,
+			shouldStop: () => service.now() >= 3000,
+		});
+		expect(service.tasks.size).toBe(2);
+		expect(service.now()).toBe(3000);
+		expect(outcomes.get(0)).toMatchObject({ kind: 'abandoned', taskId: 't0', record: { id: 't0' } });
+		expect(outcomes.get(1)).toMatchObject({ kind: 'abandoned', taskId: 't1', record: { id: 't1' } });
+		// never submitted: no outcome, so the caller knows nothing was created for them
+		expect(outcomes.has(2)).toBe(false);
+		expect(outcomes.has(3)).toBe(false);
+	});
+
+	it('stops before the next submit when a settled failure makes the caller stop', async () => {
+		const service = simulatedService({ taskMs: 10_000, maxInFlight: 10, submitsPerSecond: Infinity });
+		let stop = false;
+		let creates = 0;
+		const outcomes = await runVideoBatch(jobs(3), { pollIntervalMs: 1000 }, {
+			...service.deps,
+			submit: async (body, timeoutMs) => {
+				if (body.prompt === 'video 1') {
+					throw Object.assign(new Error('400'), { failure: { status: 400, code: 'bad_request', message: 'no' } });
+				}
+				creates++;
+				return await service.deps.submit(body, timeoutMs);
+			},
+			onSettled: (_key, outcome) => {
+				stop = outcome.kind === 'failed';
+			},
+			shouldStop: () => stop,
+		});
+		expect(creates).toBe(1);
+		expect(outcomes.get(0)).toMatchObject({ kind: 'abandoned', taskId: 't0' });
+		expect(outcomes.get(1)).toMatchObject({ kind: 'failed', failure: { status: 400 } });
+		expect(outcomes.has(2)).toBe(false);
+		expect(service.now()).toBe(0);
+	});
+});
