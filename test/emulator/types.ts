@@ -12,6 +12,13 @@ export interface VeoEmulatorOptions {
 	pendingMs?: number;
 	/** How long it then stays running; default 300. It finishes at pendingMs + runningMs. */
 	runningMs?: number;
+	/**
+	 * Task durations vary by up to this share around pendingMs + runningMs (0.5: ±50 %), drawn from
+	 * `seed` in creation order; default 0 (every task takes exactly the same time).
+	 */
+	durationSpread?: number;
+	/** Seed of the varying durations; default 1. */
+	seed?: number;
 	/** Bytes of each served mp4; default 64 KiB. */
 	videoSize?: number;
 	/** Unfinished tasks allowed per token; a create beyond it gets 429. Default Infinity. */
@@ -163,7 +170,11 @@ export interface CallbackRecord {
 export type TaskMatcher = string | ((request: Record<string, unknown>) => boolean);
 
 export type FaultPath = '/veo/videos' | '/veo/tasks' | 'download';
-export type FaultKind = 'status' | 'drop-before' | 'drop-after-create' | 'raw' | 'delay' | 'truncate';
+/**
+ * 'late-create' (creates only): answers `status` (default 504) at once, as a gateway that gives up,
+ * and creates the task `delayMs` real ms later, as the upstream that went on.
+ */
+export type FaultKind = 'status' | 'drop-before' | 'drop-after-create' | 'late-create' | 'raw' | 'delay' | 'truncate';
 
 export interface Fault {
 	path: FaultPath;
@@ -175,6 +186,6 @@ export interface Fault {
 	/** JSON value, or a string sent as is. 'status' defaults to the service's error shape. */
 	body?: unknown;
 	headers?: Record<string, string>;
-	/** For 'delay': real milliseconds (not the emulator clock) to wait before handling normally. */
+	/** For 'delay' and 'late-create': real milliseconds (not the emulator clock) to wait before handling normally. */
 	delayMs?: number;
 }
