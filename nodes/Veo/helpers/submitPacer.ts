@@ -37,6 +37,9 @@ export class SubmitPacer {
 
 	private lastRefusalAt = -Infinity;
 
+	/** The floor of the last refusal: the service's own time scale. */
+	private lastFloorMs = SUBMIT_FLOOR_MS;
+
 	/** A refusal since the last accepted submit came sooner than the service's spacing: the rate is being learned. */
 	private rateRefused = false;
 
@@ -87,6 +90,7 @@ export class SubmitPacer {
 		this.lastRefusalAt = now;
 		this.refusalsInARow++;
 		const floor = floorMs(retryAfterMs);
+		this.lastFloorMs = floor;
 		const spacing = now - this.lastAcceptAt;
 		const waitAtLeast = (at: number) => {
 			this.retryAt = Math.max(at, now + floor);
@@ -121,12 +125,12 @@ export class SubmitPacer {
 
 	/**
 	 * Tasks were seen finishing: slots are free again, and the next refusal starts a new series. A
-	 * learned cap is probed one higher now and then, since other work on the same token may have
-	 * been holding slots when it was learned.
+	 * learned cap is probed one higher after 15 floors without a refusal (30 s at the service's 2 s),
+	 * since other work on the same token may have been holding slots when it was learned.
 	 */
 	finished(now: number): void {
 		this.refusalsInARow = 0;
-		if (this.learnedCap !== Infinity && now - this.lastRefusalAt >= PROBE_AFTER_MS) this.learnedCap++;
+		if (this.learnedCap !== Infinity && now - this.lastRefusalAt >= PROBE_AFTER_FLOORS * this.lastFloorMs) this.learnedCap++;
 	}
 }
 
@@ -143,7 +147,7 @@ export function floorMs(retryAfterMs?: number): number {
 
 /** No service rate limit needs more than this between submits; longer waits mean concurrency. */
 const MAX_RATE_GAP_MS = 10_000;
-const PROBE_AFTER_MS = 30_000;
+const PROBE_AFTER_FLOORS = 15;
 /** Close enough: narrowing the spacing further is not worth another refusal. */
 const RESOLUTION_MS = 20;
 const RESOLUTION_SHARE = 0.05;
