@@ -125,12 +125,13 @@ export class SubmitPacer {
 
 	/**
 	 * Tasks were seen finishing: slots are free again, and the next refusal starts a new series. A
-	 * learned cap is probed one higher after 15 floors without a refusal (30 s at the service's 2 s),
-	 * since other work on the same token may have been holding slots when it was learned.
+	 * learned cap is forgotten after 15 floors without a refusal (30 s at the service's 2 s): other
+	 * work on the same token may have been holding slots when it was learned, and may be gone. Finding
+	 * the cap again costs one free 429.
 	 */
 	finished(now: number): void {
 		this.refusalsInARow = 0;
-		if (this.learnedCap !== Infinity && now - this.lastRefusalAt >= PROBE_AFTER_FLOORS * this.lastFloorMs) this.learnedCap++;
+		if (now - this.lastRefusalAt >= PROBE_AFTER_FLOORS * this.lastFloorMs) this.learnedCap = Infinity;
 	}
 }
 
