@@ -112,8 +112,11 @@ export class SubmitPacer {
 			return waitAtLeast(now);
 		}
 		if (spacing < floor) {
+			// Sooner than the service's spacing after an accepted submit: the rate. One floor later is
+			// exactly what it asks; jitter would only lose time.
 			this.rateRefused = true;
 			this.tooShortMs = Math.max(this.tooShortMs, spacing);
+			return waitAtLeast(now);
 		}
 		waitAtLeast(now + refusalBackoffMs(this.refusalsInARow, floor, this.random));
 	}

@@ -76,6 +76,13 @@ describe('SubmitPacer: learning the service limits from its 429 answers', () => 
 		expect(now).toBe(Infinity);
 	});
 
+	it('asks again exactly one floor after a refusal that came sooner than the service\'s spacing (no jitter: that is the rate)', () => {
+		const pacer = new SubmitPacer(Infinity, () => 0.9);
+		pacer.accepted(0, 0);
+		pacer.refused(10, 1, 500);
+		expect(pacer.nextAttemptAt(1)).toBe(510);
+	});
+
 	it('honours Retry-After', () => {
 		const pacer = new SubmitPacer(Infinity, () => 0);
 		pacer.refused(1000, 0, 5000);
