@@ -284,6 +284,30 @@ describe('task lifecycle', () => {
 	});
 });
 
+describe('varying task durations', () => {
+	afterAll(async () => {
+		await startEmulator();
+	});
+
+	const durations = async (options: VeoEmulatorOptions) => {
+		await startEmulator({ durationSpread: 0.5, ...options });
+		for (let index = 0; index < 20; index++) await create();
+		return emu.listTasks().map((task) => (task.finishAt as number) - task.createdAt);
+	};
+
+	it('vary within ±spread around pendingMs + runningMs, the same for the same seed, again after reset()', async () => {
+		const first = await durations({ seed: 5 });
+		expect(Math.min(...first)).toBeGreaterThanOrEqual(1500);
+		expect(Math.max(...first)).toBeLessThanOrEqual(4500);
+		expect(new Set(first).size).toBeGreaterThan(10);
+		emu.reset();
+		for (let index = 0; index < 20; index++) await create();
+		expect(emu.listTasks().map((task) => (task.finishAt as number) - task.createdAt)).toEqual(first);
+		expect(await durations({ seed: 5 })).toEqual(first);
+		expect(await durations({ seed: 6 })).not.toEqual(first);
+	});
+});
+
 describe('failTask and neverFinish', () => {
 	it('fails tasks whose prompt contains the string, with the default error', async () => {
 		emu.failTask('forbidden');
@@ -469,6 +493,17 @@ describe('injected faults', () => {
 		expect(Date.now() - started).toBeGreaterThanOrEqual(140);
 		expect(answer.status).toBe(200);
 		expect(emu.creates()[0].fault).toBe('delay');
+	});
+
+	it('late-create: answers 504 at once, as a gateway that gave up, and creates the task later', async () => {
+		emu.inject({ path: '/veo/videos', kind: 'late-create', delayMs: 150 });
+		const answer = await create();
+		expect(answer.status).toBe(504);
+		expect((answer.body as unknown as { error: { code: string } }).error.code).toBe('timeout');
+		expect(emu.listTasks()).toHaveLength(0);
+		await new Promise((resolve) => setTimeout(resolve, 300));
+		expect(emu.listTasks()).toHaveLength(1);
+		expect(emu.creates()[0]).toMatchObject({ status: 504, fault: 'late-create', taskId: emu.listTasks()[0].id });
 	});
 
 	it('rejects faults that would never fire', () => {

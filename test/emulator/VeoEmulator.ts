@@ -94,7 +94,12 @@ export class VeoEmulator {
 		this.manualClock = options.now !== undefined;
 		this.host = options.host ?? '127.0.0.1';
 		this.port = options.port ?? 0;
-		this.store = new TaskStore({ pendingMs: options.pendingMs ?? 200, runningMs: options.runningMs ?? 300 });
+		this.store = new TaskStore({
+			pendingMs: options.pendingMs ?? 200,
+			runningMs: options.runningMs ?? 300,
+			spread: options.durationSpread,
+			seed: options.seed,
+		});
 	}
 
 	// ----- lifecycle -----
@@ -312,6 +317,9 @@ export class VeoEmulator {
 			case 'drop-after-create':
 				reply.dropOnAnswer = true;
 				return false;
+			case 'late-create':
+				reply.lateCreate = { status: fault.status ?? 504, delayMs: fault.delayMs ?? 0 };
+				return false;
 			case 'truncate':
 			case 'stall':
 			case 'trickle':
@@ -353,6 +361,13 @@ export class VeoEmulator {
 		if (!checked.ok) return reply.json(400, errorBody('bad_request', checked.message));
 		const params = checked.value;
 		const request = reply.entry.body as Record<string, unknown>;
+		if (reply.lateCreate) {
+			// A gateway gives up while the upstream goes on: the client hears an error, the task appears later.
+			const status = reply.lateCreate.status;
+			reply.json(status, errorBody(status === 504 ? 'timeout' : 'api_error', 'the gateway gave up waiting for the upstream'));
+			await this.sleeper.sleep(reply.lateCreate.delayMs);
+			if (this.stopped) return;
+		}
 		const now = this.now();
 		if (params.videoId !== undefined && params.action === 'get1080p') {
 			if (!this.store.succeededWithVideo(token, params.videoId, now)) {

@@ -57,6 +57,8 @@ export function parseBody(raw: string): ParsedBody {
  */
 export class Reply {
 	dropOnAnswer = false;
+	/** Set by a 'late-create' fault: answer this at once, create the task after `delayMs`. */
+	lateCreate?: { status: number; delayMs: number };
 	private clientGone = false;
 
 	constructor(
@@ -83,7 +85,8 @@ export class Reply {
 
 	send(status: number, text: string, headers: Record<string, string> = {}): void {
 		if (this.dropOnAnswer) return this.drop();
-		if (this.closed) return;
+		// Answered already (a late create goes on after its answer): the first answer stands.
+		if (this.closed || this.res.headersSent) return;
 		this.entry.status = status;
 		const payload = Buffer.from(text, 'utf8');
 		this.res.writeHead(status, { ...headers, 'content-length': String(payload.length) });

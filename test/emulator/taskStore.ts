@@ -3,6 +3,7 @@
  * time and the clock, so a manual clock moves every task forward without timers.
  */
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { seededRandom } from './seededRandom';
 import type { CreateParams, TasksQuery } from './validation';
 import type { TaskInfo, TaskOutcome, TaskRecord, TaskResponse, TaskState, VideoData } from './types';
 
@@ -14,6 +15,9 @@ type BatchQuery = Extract<TasksQuery, { action: 'retrieve_batch' }>;
 export interface Timing {
 	pendingMs: number;
 	runningMs: number;
+	/** Each task's times are scaled by 1 ± spread, drawn in creation order from `seed` (none when absent). */
+	spread?: number;
+	seed?: number;
 }
 
 export interface NewTask {
@@ -40,15 +44,16 @@ export class Task {
 	/** null: the task never finishes (until `finishNow`). */
 	finishAt: number | null;
 
-	constructor(init: NewTask, timing: Timing) {
+	constructor(init: NewTask, timing: Timing, random: () => number) {
 		this.token = init.token;
 		this.request = init.request;
 		this.params = init.params;
 		this.outcome = init.outcome;
 		this.createdAt = init.createdAt;
 		this.videoId = init.sourceVideoId ?? randomBytes(16).toString('hex');
-		this.runningAt = init.createdAt + timing.pendingMs;
-		this.finishAt = init.outcome.kind === 'never' ? null : this.runningAt + timing.runningMs;
+		const factor = timing.spread ? 1 + timing.spread * (2 * random() - 1) : 1;
+		this.runningAt = init.createdAt + Math.round(timing.pendingMs * factor);
+		this.finishAt = init.outcome.kind === 'never' ? null : this.runningAt + Math.round(timing.runningMs * factor);
 	}
 
 	/** Ends a task that would never finish, successfully, at `now` (its callback then goes out). */
@@ -130,10 +135,14 @@ export class TaskStore {
 	// A Map keeps insertion order, which is the creation order that listings promise.
 	private readonly tasks = new Map<string, Task>();
 
-	constructor(private readonly timing: Timing) {}
+	private random: () => number;
+
+	constructor(private readonly timing: Timing) {
+		this.random = seededRandom(timing.seed ?? 1);
+	}
 
 	add(init: NewTask): Task {
-		const task = new Task(init, this.timing);
+		const task = new Task(init, this.timing, this.random);
 		this.tasks.set(task.id, task);
 		return task;
 	}
@@ -165,8 +174,10 @@ export class TaskStore {
 		return this.ownedBy(token).find((task) => task.videoId === videoId && task.stateAt(now) === 'succeeded');
 	}
 
+	/** Forgets every task; varying durations start again from the seed. */
 	clear(): void {
 		this.tasks.clear();
+		this.random = seededRandom(this.timing.seed ?? 1);
 	}
 }
 

@@ -12,6 +12,13 @@ export interface VeoEmulatorOptions {
 	pendingMs?: number;
 	/** How long it then stays running; default 300. It finishes at pendingMs + runningMs. */
 	runningMs?: number;
+	/**
+	 * Task durations vary by up to this share around pendingMs + runningMs (0.5: ±50 %), drawn from
+	 * `seed` in creation order; default 0 (every task takes exactly the same time).
+	 */
+	durationSpread?: number;
+	/** Seed of the varying durations; default 1. */
+	seed?: number;
 	/** Bytes of each served mp4; default 64 KiB. */
 	videoSize?: number;
 	/** Unfinished tasks allowed per token; a create beyond it gets 429. Default Infinity. */
@@ -166,12 +173,15 @@ export type FaultPath = '/veo/videos' | '/veo/tasks' | 'download';
 /**
  * The download-only kinds play a hostile or broken video host: 'stall' sends the headers and 1 KiB,
  * then nothing; 'trickle' sends one byte a second; 'endless' streams for ever; 'gzip-bomb' sends a
- * small gzip body (Content-Encoding: gzip) that unpacks to `size` bytes.
+ * small gzip body (Content-Encoding: gzip) that unpacks to `size` bytes. 'late-create' (creates only):
+ * answers `status` (default 504) at once, as a gateway that gives up, and creates the task `delayMs`
+ * real ms later, as the upstream that went on.
  */
 export type FaultKind =
 	| 'status'
 	| 'drop-before'
 	| 'drop-after-create'
+	| 'late-create'
 	| 'raw'
 	| 'delay'
 	| 'truncate'
@@ -190,7 +200,7 @@ export interface Fault {
 	/** JSON value, or a string sent as is. 'status' defaults to the service's error shape. */
 	body?: unknown;
 	headers?: Record<string, string>;
-	/** For 'delay': real milliseconds (not the emulator clock) to wait before handling normally. */
+	/** For 'delay' and 'late-create': real milliseconds (not the emulator clock) to wait before handling normally. */
 	delayMs?: number;
 	/** For 'download' faults: only the download of this task's video (default: any). */
 	taskId?: string;

@@ -8,6 +8,7 @@ import { pause } from '../helpers/pause';
 import type { CreateInput } from '../helpers/requestBody';
 import { buildCreateBody } from '../helpers/requestBody';
 import { settle, settleSync } from '../helpers/settle';
+import { LOOK_AFTER_MS } from '../helpers/taskAdoption';
 import type { TaskOutput } from '../helpers/taskRecord';
 import { submittedOutput, taskOutput, taskState } from '../helpers/taskRecord';
 import type { BatchJob, JobOutcome } from '../helpers/videoBatch';
@@ -55,7 +56,8 @@ export async function createVideos(
 	// Downloads run a few at a time while the engine goes on waiting, each within what is left of its
 	// Max Wait; a failed one is remembered, not left as a rejected promise nobody listens to yet.
 	const downloads = new DownloadQueue();
-	const startedAt = Date.now();
+	// Max Wait counts from the moment the service accepted the video; the download gets what is left.
+	const acceptedAt = new Map<number, number>();
 	// Without continue-on-fail the first failure fails the node: nothing more is submitted (or paid
 	// for), and the node does not wait for the rest.
 	let failedFast = false;
@@ -74,7 +76,10 @@ export async function createVideos(
 				listSince: async (createdAtMin) => await client.listSince(createdAtMin),
 				pause: async (ms) => await pause(ms, signal),
 				now: Date.now,
-				onCreated: (itemIndex, taskId) => results.taskCreated(itemIndex, taskId),
+				onCreated: (itemIndex, taskId) => {
+					acceptedAt.set(itemIndex, Date.now());
+					results.taskCreated(itemIndex, taskId);
+				},
 				onSettled: (_itemIndex, outcome) => {
 					if (results.failureStops && failsItem(outcome)) failedFast = true;
 				},
@@ -85,7 +90,7 @@ export async function createVideos(
 					const plan = planOf.get(itemIndex) as ItemPlan;
 					if (output.state !== 'succeeded' || !plan.download) return;
 					downloads.add(async () =>
-						await attachVideo(this, client, results, itemIndex, output, plan.download, startedAt + plan.maxWaitMs - Date.now()),
+						await attachVideo(this, client, results, itemIndex, output, plan.download, (acceptedAt.get(itemIndex) ?? Date.now()) + plan.maxWaitMs - Date.now()),
 					);
 				},
 			},
@@ -241,10 +246,14 @@ function report(
 			else if (!(output && plan.download && output.state === 'succeeded')) results.add(itemIndex, { json: output as TaskOutput });
 			return;
 		case 'timeout':
-			results.fail(itemIndex, taskId ? timeoutError(ctx, plan, taskId, state) : notSubmittedError(ctx, plan, outcome.lastRefusal), task);
+			results.fail(
+				itemIndex,
+				taskId ? timeoutError(ctx, plan, taskId, state) : notSubmittedError(ctx, plan, outcome.lastRefusal, outcome.refusedForMs),
+				task,
+			);
 			return;
 		case 'failed':
-			results.fail(itemIndex, outcome.mayExist ? mayExistError(ctx, plan, outcome.failure) : new VeoRequestError(outcome.failure), task);
+			results.fail(itemIndex, outcome.mayExist ? mayExistError(ctx, plan, outcome) : new VeoRequestError(outcome.failure), task);
 	}
 }
 
@@ -257,7 +266,7 @@ function failsItem(outcome: JobOutcome): boolean {
 function timeoutError(ctx: IExecuteFunctions, plan: ItemPlan, taskId: string, state: string): NodeOperationError {
 	return new NodeOperationError(
 		ctx.getNode(),
-		`Veo task ${taskId} did not finish within ${plan.maxWaitMs / 1000} seconds [item ${plan.key}]`,
+		`Veo task ${taskId} did not finish within ${plan.maxWaitMs / 1000} seconds of being accepted [item ${plan.key}]`,
 		{
 			itemIndex: plan.key,
 			description: `The task is still ${state} at Ace Data Cloud and may still produce a (paid) video. Fetch it later with the Get Task operation (task ID ${taskId}) instead of submitting it again, or raise Max Wait.`,
@@ -265,19 +274,33 @@ function timeoutError(ctx: IExecuteFunctions, plan: ItemPlan, taskId: string, st
 	);
 }
 
-function notSubmittedError(ctx: IExecuteFunctions, plan: ItemPlan, refusal?: ApiFailure): NodeApiError {
+function notSubmittedError(ctx: IExecuteFunctions, plan: ItemPlan, refusal?: ApiFailure, refusedForMs?: number): NodeApiError {
 	const failure = refusal ?? { status: 429, code: 'too_many_requests', message: 'too many requests' };
+	const seconds = Math.round((refusedForMs ?? plan.maxWaitMs) / 1000);
 	return serviceError(ctx, failure, {
-		message: `Ace Data Cloud kept refusing new videos (too many requests) for ${plan.maxWaitMs / 1000} seconds [item ${plan.key}]`,
-		description: `Nothing was created or charged for this item. Other work on the same token may be using its slots; run it again later${plan.maxWaitShown ? ', or raise Max Wait' : ''}. ${failureDetails(failure)}`,
+		message: `Ace Data Cloud kept refusing new videos (429 too many requests) for ${seconds} seconds in a row [item ${plan.key}]`,
+		description: `Nothing was created or charged for this item. Other work on the same token (other executions, other tools) may be holding its slots; run it again later${plan.maxWaitShown ? ', or raise Max Wait' : ''}. ${failureDetails(failure)}`,
 		itemIndex: plan.key,
 	});
 }
 
-function mayExistError(ctx: IExecuteFunctions, plan: ItemPlan, failure: ApiFailure): NodeApiError {
+function mayExistError(
+	ctx: IExecuteFunctions,
+	plan: ItemPlan,
+	outcome: Extract<JobOutcome, { kind: 'failed' }>,
+): NodeApiError {
+	const { failure, candidates } = outcome;
+	const sentAt = new Date(outcome.sentAt ?? Date.now()).toISOString();
+	if (candidates?.length) {
+		return serviceError(ctx, failure, {
+			message: `The video request's answer was lost (${failure.message}), and ${candidates.length} tasks with exactly this request appeared since [item ${plan.key}]`,
+			description: `One of them may be this item's, the others another execution's with the same request: the node does not guess. Tasks: ${candidates.join(', ')}. Check them with Get Task before submitting again. ${failureDetails(failure)}`,
+			itemIndex: plan.key,
+		});
+	}
 	return serviceError(ctx, failure, {
-		message: `The video request may or may not have reached Ace Data Cloud (${failure.message}) [item ${plan.key}]`,
-		description: `To avoid paying twice, the node did not submit it again. Look for a task created just now with this prompt (Get Task, or your Ace Data Cloud console) before running this item again. ${failureDetails(failure)}`,
+		message: `The video may have been created at ${sentAt}: check with Get Task before submitting again (${failure.message}) [item ${plan.key}]`,
+		description: `The answer to the create request was lost, and no task with this request appeared in the ${LOOK_AFTER_MS[LOOK_AFTER_MS.length - 1] / 1000} seconds the node looked for one. To avoid paying twice, it did not submit again. Look for a task created at ${sentAt} with this prompt (Get Task, or your Ace Data Cloud console) before running this item again. ${failureDetails(failure)}`,
 		itemIndex: plan.key,
 	});
 }

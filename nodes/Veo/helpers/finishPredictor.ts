@@ -1,31 +1,56 @@
 /**
  * Learns how long this batch's tasks take, so the engine can look right when a task should be done
  * instead of up to a whole poll interval later: with few slots, every lost second repeats once per
- * "generation" of tasks. Each finished task bounds the duration from both sides (it was still running
- * at the previous look, and done at this one); the next look goes to the middle of what is still
- * uncertain, then to the upper bound. Regular polling remains the fallback when tasks vary.
+ * "generation" of tasks. Each finished task bounds its duration from both sides (it was still running
+ * at the previous look, and done at this one).
+ *
+ * - While every task seen could have taken the same time (their bounds overlap, give or take a quarter
+ *   second of timing noise), that common duration
+ *   is narrowed down: the next look goes to the middle of what is still uncertain, then to its upper end.
+ * - Once tasks are seen to vary, a task is looked at every quarter second while its age is within the
+ *   durations seen so far, and left to regular polling before and after.
  */
 export class FinishPredictor {
-	private lowerMs = 0;
+	/** The duration every finished task could have had, if there is one: [commonLowMs, commonHighMs]. */
+	private commonLowMs = 0;
 
-	private upperMs = Infinity;
+	private commonHighMs = Infinity;
+
+	/** The range of durations seen, from the shortest a task may have taken to the longest. */
+	private shortestMs = Infinity;
+
+	private longestMs = -Infinity;
 
 	/** A task submitted at `submittedAt`, still running at `lastRunningAt`, was seen done at `seenDoneAt`. */
 	learn(submittedAt: number, lastRunningAt: number, seenDoneAt: number): void {
-		this.upperMs = Math.min(this.upperMs, seenDoneAt - submittedAt);
-		this.lowerMs = Math.max(this.lowerMs, lastRunningAt - submittedAt);
+		const lower = lastRunningAt - submittedAt;
+		const upper = seenDoneAt - submittedAt;
+		this.commonLowMs = Math.max(this.commonLowMs, lower);
+		this.commonHighMs = Math.min(this.commonHighMs, upper);
+		this.shortestMs = Math.min(this.shortestMs, lower);
+		this.longestMs = Math.max(this.longestMs, upper);
 	}
 
 	/** When to look at a task next; Infinity when nothing is known yet, or the task is past all estimates. */
 	nextLook(submittedAt: number, lastRunningAt: number): number {
-		if (this.upperMs === Infinity) return Infinity;
-		const upper = submittedAt + this.upperMs;
+		if (this.longestMs === -Infinity) return Infinity;
+		// Bounds that miss each other by less than the resolution are timing noise, not tasks that vary.
+		if (this.commonLowMs > this.commonHighMs + RESOLUTION_MS) return this.lookWithinRange(submittedAt, lastRunningAt);
+		const upper = submittedAt + this.commonHighMs;
 		if (lastRunningAt >= upper) return Infinity;
-		const middle = submittedAt + (this.lowerMs + this.upperMs) / 2;
-		if (this.upperMs - this.lowerMs > RESOLUTION_MS && lastRunningAt < middle) return middle;
+		const middle = submittedAt + (this.commonLowMs + this.commonHighMs) / 2;
+		if (this.commonHighMs - this.commonLowMs > RESOLUTION_MS && lastRunningAt < middle) return middle;
 		return upper;
+	}
+
+	private lookWithinRange(submittedAt: number, lastRunningAt: number): number {
+		const first = submittedAt + this.shortestMs;
+		const last = submittedAt + this.longestMs;
+		if (lastRunningAt >= last) return Infinity;
+		if (lastRunningAt < first) return first;
+		return Math.min(last, lastRunningAt + RESOLUTION_MS);
 	}
 }
 
-/** Narrowing the estimate further than this is not worth an extra request. */
+/** Narrowing the estimate further, or looking more often, is not worth an extra request. */
 const RESOLUTION_MS = 250;

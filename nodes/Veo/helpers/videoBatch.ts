@@ -2,24 +2,27 @@ import type { IDataObject } from 'n8n-workflow';
 
 import type { ApiFailure } from './apiFailure';
 import { failureOf, isTransient } from './apiFailure';
+import { mayHaveCreated, neverReachedService } from './createFailure';
+import { FinishPredictor } from './finishPredictor';
 import { chunk } from './inputList';
+import { RefusalStreak } from './refusalStreak';
 import type { VeoCreateBody } from './requestBody';
 import { settle } from './settle';
-import { FinishPredictor } from './finishPredictor';
 import { SubmitPacer } from './submitPacer';
+import { adoptionOf, CLOCK_TOLERANCE_S, LOOK_AFTER_MS } from './taskAdoption';
 import type { TaskRecord } from './taskRecord';
 import { isFinished, taskState } from './taskRecord';
 
 /** The service answers at most this many ids per retrieve_batch call. */
 export const BATCH_SIZE = 50;
 
-/** Server clocks drift; when looking for a task we may have created, look this far back too. */
-const CLOCK_SLACK_S = 120;
+/**
+ * A create is given this long, whatever is left of Max Wait: one cut short may still be created (and
+ * paid) after the node gave up on it.
+ */
+export const SUBMIT_TIMEOUT_MS = 60_000;
 
-/** A record can appear a moment after its create answer was lost; look twice, this far apart. */
-const RECHECK_AFTER_MS = 2000;
-
-/** The shortest time any single request is given, whatever the remaining wait. */
+/** The shortest time any task query is given, whatever the remaining wait. */
 const MIN_REQUEST_TIMEOUT_MS = 1000;
 
 /**
@@ -34,16 +37,31 @@ export interface BatchJob {
 	body: VeoCreateBody;
 	/** Whether the caller waits for the video, or only needs the task submitted. */
 	wait: boolean;
+	/** How long to wait for the video once the service accepted it (and how long refusals may last). */
 	maxWaitMs: number;
 }
 
 export type JobOutcome =
 	| { kind: 'submitted'; taskId: string; answer: IDataObject }
 	| { kind: 'finished'; taskId: string; record: TaskRecord }
-	/** Without taskId: the service kept refusing with 429 until Max Wait; nothing was created. */
-	| { kind: 'timeout'; taskId?: string; record?: TaskRecord; lastRefusal?: ApiFailure }
-	/** `mayExist`: the submit failed in a way that leaves unknown whether a task was created. */
-	| { kind: 'failed'; taskId?: string; failure: ApiFailure; record?: TaskRecord; mayExist?: boolean }
+	/**
+	 * With taskId: the task did not finish within Max Wait of being accepted. Without: the service
+	 * refused (429) every try for Max Wait in a row; nothing was created.
+	 */
+	| { kind: 'timeout'; taskId?: string; record?: TaskRecord; lastRefusal?: ApiFailure; refusedForMs?: number }
+	/**
+	 * `mayExist`: the create's answer was lost and no task of it was found (`sentAt`, ms) or several
+	 * records could be it (`candidates`); it was not sent again.
+	 */
+	| {
+			kind: 'failed';
+			taskId?: string;
+			failure: ApiFailure;
+			record?: TaskRecord;
+			mayExist?: boolean;
+			sentAt?: number;
+			candidates?: string[];
+	  }
 	/** The caller stopped the batch while this task was still being waited for; `record` is its last known state. */
 	| { kind: 'abandoned'; taskId: string; record?: TaskRecord };
 
@@ -62,6 +80,8 @@ export interface BatchDeps {
 	listSince(createdAtMin: number): Promise<TaskRecord[]>;
 	pause(ms: number): Promise<void>;
 	now(): number;
+	/** Jitter for the back-off after refusals; Math.random by default. */
+	random?(): number;
 	/** Called as soon as the service accepted a task, so it is never lost whatever happens next. */
 	onCreated?(key: number, taskId: string): void;
 	/** Called as soon as a waited-for task is seen finished (downloads can start at once). */
@@ -79,20 +99,6 @@ export interface BatchDeps {
 	shouldStop?(): boolean;
 }
 
-interface RunningTask {
-	job: BatchJob;
-	record?: TaskRecord;
-	submittedAt: number;
-	lastRunningAt: number;
-	/** Its outcome is settled (not waited for, or timed out); it may still hold a slot at the service. */
-	settled: boolean;
-}
-
-type SubmitResult =
-	| { kind: 'accepted'; taskId: string; answer: IDataObject }
-	| { kind: 'refused'; failure: ApiFailure }
-	| { kind: 'failed'; failure: ApiFailure; mayExist: boolean };
-
 /**
  * Runs a batch of create requests to the end: submits them as fast as the service's limits allow
  * (learned from its 429 answers), and meanwhile asks about every unfinished task once per poll
@@ -103,168 +109,320 @@ export async function runVideoBatch(
 	settings: BatchSettings,
 	deps: BatchDeps,
 ): Promise<Map<number, JobOutcome>> {
-	const outcomes = new Map<number, JobOutcome>();
-	const pacer = new SubmitPacer(settings.maxConcurrent && settings.maxConcurrent > 0 ? settings.maxConcurrent : Infinity);
-	const start = deps.now();
-	const deadline = (job: BatchJob) => start + job.maxWaitMs;
-	let queue = [...jobs];
-	const running = new Map<string, RunningTask>();
-	const known = new Set<string>();
-	const predictor = new FinishPredictor();
-	let lastPollAt = -Infinity;
-	let lastRefusal: ApiFailure | undefined;
-	const waitedFor = () => [...running.values()].filter((task) => !task.settled);
-	const settleJob = (key: number, outcome: JobOutcome) => {
-		outcomes.set(key, outcome);
-		deps.onSettled?.(key, outcome);
-	};
-	const stopRequested = () => deps.shouldStop?.() === true;
-	const abandonWaitedFor = () => {
-		for (const [taskId, task] of running) {
-			if (!task.settled) outcomes.set(task.job.key, { kind: 'abandoned', taskId, record: task.record });
-		}
-		return outcomes;
-	};
+	return await new VideoBatch(jobs, settings, deps).run();
+}
 
-	const submitJob = async (job: BatchJob, resubmitted = false): Promise<SubmitResult> => {
-		const createdAtMin = deps.now() / 1000 - CLOCK_SLACK_S;
-		const answer = await settle(async () => await deps.submit(job.body, requestTimeout(deadline(job))));
+/** A task the service accepted (or that was found after a lost answer). */
+interface Accepted {
+	job: BatchJob;
+	/** Max Wait counts from here. */
+	acceptedAt: number;
+	lastRunningAt: number;
+	record?: TaskRecord;
+	/** Its outcome is settled (not waited for, or timed out); it may still hold a slot at the service. */
+	settled: boolean;
+}
+
+/** A create whose answer was lost: its task may exist, and is looked for before anything else is decided. */
+interface Lookup {
+	job: BatchJob;
+	failure: ApiFailure;
+	sentAt: number;
+	failedAt: number;
+	looks: number;
+}
+
+/**
+ * The policy, one step per event:
+ * - admit: submit queued jobs while the pacer allows;
+ * - submit: one create, and what its answer means (accepted, refused, not sent, lost, failed);
+ * - refused: a 429 backs off (pacer) and fails the queued items the service has refused for their
+ *   whole Max Wait in a row;
+ * - lost: a create without a clear answer is never sent again; its task is looked for (look) and
+ *   adopted, or the item fails saying when the task may have been created;
+ * - poll: one round of task queries; finished tasks free their slots;
+ * - expire: a task still unfinished Max Wait after it was accepted times out.
+ */
+class VideoBatch {
+	private readonly outcomes = new Map<number, JobOutcome>();
+
+	private queue: BatchJob[];
+
+	private readonly accepted = new Map<string, Accepted>();
+
+	private lookups: Lookup[] = [];
+
+	/** Task ids this run owns: a record among them is never adopted for another item. */
+	private readonly claimed = new Set<string>();
+
+	/** Jobs whose create never left once (connection refused and the like): the next such failure is final. */
+	private readonly notSentOnce = new Set<number>();
+
+	private readonly pacer: SubmitPacer;
+
+	private readonly predictor = new FinishPredictor();
+
+	private readonly streak = new RefusalStreak();
+
+	private lastPollAt = -Infinity;
+
+	constructor(
+		jobs: BatchJob[],
+		private readonly settings: BatchSettings,
+		private readonly deps: BatchDeps,
+	) {
+		this.queue = [...jobs];
+		const userCap = settings.maxConcurrent && settings.maxConcurrent > 0 ? settings.maxConcurrent : Infinity;
+		this.pacer = new SubmitPacer(userCap, deps.random ?? Math.random);
+	}
+
+	async run(): Promise<Map<number, JobOutcome>> {
+		for (;;) {
+			await this.admit();
+			if (this.stopRequested()) return this.abandon();
+			await this.lookAgain();
+			if (this.stopRequested()) return this.abandon();
+			if (this.queue.length === 0 && this.waitedFor().length === 0 && this.lookups.length === 0) return this.outcomes;
+
+			await this.deps.pause(Math.max(0, this.nextWake() - this.deps.now()));
+			if (this.stopRequested()) return this.abandon();
+			if (this.deps.now() >= this.nextPollAt()) await this.poll();
+			if (this.stopRequested()) return this.abandon();
+			this.expire();
+		}
+	}
+
+	// ----- submitting -----
+
+	private async admit(): Promise<void> {
+		while (this.queue.length > 0 && this.deps.now() >= this.nextSubmitAt() && !this.stopRequested()) {
+			const refused = await this.submit(this.queue[0]);
+			if (refused) return;
+		}
+	}
+
+	/** When the next create may go: the pacer's word, but no later than a queued item's refusal deadline. */
+	private nextSubmitAt(): number {
+		const paced = this.pacer.nextAttemptAt(this.inFlight());
+		if (paced === Infinity) return Infinity;
+		const deadline = Math.min(...this.queue.map((job) => this.streak.outlastsAt(job.maxWaitMs)));
+		return Math.min(paced, deadline);
+	}
+
+	/** Sends one create; true when the service refused it (the job stays first in line). */
+	private async submit(job: BatchJob): Promise<boolean> {
+		const sentAt = this.deps.now();
+		const answer = await settle(async () => await this.deps.submit(job.body, SUBMIT_TIMEOUT_MS));
 		if (answer.ok && typeof answer.value.task_id === 'string' && answer.value.task_id) {
-			return { kind: 'accepted', taskId: answer.value.task_id, answer: answer.value };
+			this.dequeue(job);
+			this.pacer.accepted(this.deps.now(), this.inFlight());
+			this.streak.broken();
+			this.start(job, answer.value.task_id, answer.value, this.deps.now());
+			return false;
 		}
 		const failure = answer.ok
 			? { status: 200, code: 'missing_task_id', message: 'The service accepted the request but gave no task ID' }
 			: failureOrRethrow(answer.error);
-		if (failure.status === 429) return { kind: 'refused', failure };
-		if (!isAmbiguous(failure)) return { kind: 'failed', failure, mayExist: false };
-
-		// The task may or may not exist. Paying twice is worse than failing: adopt it if it is there,
-		// submit again only once we are sure it is not.
-		for (const delay of [0, RECHECK_AFTER_MS]) {
-			if (delay) await deps.pause(delay);
-			const listed = await settle(async () => await deps.listSince(createdAtMin));
-			if (!listed.ok) return { kind: 'failed', failure, mayExist: true };
-			const match = listed.value.find(
-				(record) => record.id && !known.has(String(record.id)) && sameRequest(record.request, job.body),
-			);
-			if (match) {
-				const taskId = String(match.id);
-				return { kind: 'accepted', taskId, answer: { task_id: taskId, trace_id: match.trace_id ?? null, recovered: true } };
-			}
+		if (failure.status === 429) {
+			this.refused(failure);
+			return true;
 		}
-		if (resubmitted) return { kind: 'failed', failure, mayExist: true };
-		return await submitJob(job, true);
-	};
-
-	const submitReady = async () => {
-		while (queue.length > 0 && deps.now() >= pacer.nextAttemptAt(running.size) && !stopRequested()) {
-			const job = queue[0];
-			const result = await submitJob(job);
-			if (result.kind === 'refused') {
-				lastRefusal = result.failure;
-				pacer.refused(deps.now(), running.size, result.failure.retryAfterMs);
-				return;
-			}
-			queue.shift();
-			if (result.kind === 'failed') {
-				settleJob(job.key, { kind: 'failed', failure: result.failure, mayExist: result.mayExist });
-				continue;
-			}
-			pacer.accepted(deps.now(), running.size);
-			known.add(result.taskId);
-			deps.onCreated?.(job.key, result.taskId);
-			const now = deps.now();
-			running.set(result.taskId, { job, settled: !job.wait, submittedAt: now, lastRunningAt: now });
-			if (!job.wait) settleJob(job.key, { kind: 'submitted', taskId: result.taskId, answer: result.answer });
-			if (lastPollAt === -Infinity) lastPollAt = now;
+		if (neverReachedService(failure) && !this.notSentOnce.has(job.key)) {
+			this.notSentOnce.add(job.key);
+			this.pacer.notSent(this.deps.now());
+			return true;
 		}
-	};
+		this.dequeue(job);
+		if (mayHaveCreated(failure)) await this.lost(job, failure, sentAt);
+		else this.settle(job.key, { kind: 'failed', failure, mayExist: false });
+		return false;
+	}
 
-	// Tasks nobody waits for are still asked about while submits are queued: their slots matter.
-	const watched = () => [...running].filter(([, task]) => !task.settled || queue.length > 0);
+	private refused(failure: ApiFailure): void {
+		const now = this.deps.now();
+		this.streak.refused(now);
+		this.pacer.refused(now, this.inFlight(), failure.retryAfterMs);
+		const refusedForMs = this.streak.lastedMs(now);
+		const givenUp = this.queue.filter((job) => refusedForMs >= job.maxWaitMs);
+		this.queue = this.queue.filter((job) => refusedForMs < job.maxWaitMs);
+		for (const job of givenUp) this.settle(job.key, { kind: 'timeout', lastRefusal: failure, refusedForMs });
+	}
 
-	const nextPollAt = () => {
-		if (running.size === 0) return Infinity;
-		const predicted = watched().map(([, task]) => predictor.nextLook(task.submittedAt, task.lastRunningAt));
-		const due = Math.min(lastPollAt + settings.pollIntervalMs, ...predicted);
-		return Math.max(lastPollAt + MIN_POLL_GAP_MS, due);
-	};
+	/** A task of ours exists from now on: it is reported at once, so it is never lost. */
+	private start(job: BatchJob, taskId: string, answer: IDataObject, acceptedAt: number, record?: TaskRecord): void {
+		this.claimed.add(taskId);
+		this.deps.onCreated?.(job.key, taskId);
+		this.accepted.set(taskId, { job, acceptedAt, lastRunningAt: acceptedAt, record, settled: !job.wait });
+		if (!job.wait) this.settle(job.key, { kind: 'submitted', taskId, answer });
+		if (this.lastPollAt === -Infinity) this.lastPollAt = this.deps.now();
+	}
 
-	const pollRound = async () => {
-		const polledAt = deps.now();
-		lastPollAt = polledAt;
-		const ids = watched().map(([id]) => id);
+	// ----- a create without a clear answer -----
+
+	/** Never sent again: the task is looked for now, and then at LOOK_AFTER_MS after the failure. */
+	private async lost(job: BatchJob, failure: ApiFailure, sentAt: number): Promise<void> {
+		const lookup: Lookup = { job, failure, sentAt, failedAt: this.deps.now(), looks: 0 };
+		this.lookups.push(lookup);
+		await this.look(lookup);
+	}
+
+	private async lookAgain(): Promise<void> {
+		for (const lookup of [...this.lookups]) {
+			if (this.deps.now() >= this.nextLookAt(lookup)) await this.look(lookup);
+		}
+	}
+
+	private nextLookAt(lookup: Lookup): number {
+		return lookup.failedAt + LOOK_AFTER_MS[lookup.looks];
+	}
+
+	private async look(lookup: Lookup): Promise<void> {
+		lookup.looks++;
+		const { job, failure, sentAt } = lookup;
+		const listed = await settle(async () => await this.deps.listSince(sentAt / 1000 - CLOCK_TOLERANCE_S));
+		if (!listed.ok) failureOrRethrow(listed.error);
+		const found = listed.ok ? adoptionOf(listed.value, job.body, sentAt, this.claimed) : { kind: 'none' as const };
+		const done = found.kind !== 'none' || lookup.looks >= LOOK_AFTER_MS.length;
+		if (!done) return;
+		this.lookups = this.lookups.filter((other) => other !== lookup);
+		if (found.kind === 'adopt') {
+			const taskId = String(found.record.id);
+			const answer = { task_id: taskId, trace_id: found.record.trace_id ?? null, recovered: true };
+			// The service accepted it about when it was sent: Max Wait counts from there.
+			this.start(job, taskId, answer, sentAt, found.record);
+			return;
+		}
+		const candidates = found.kind === 'ambiguous' ? found.taskIds : undefined;
+		this.settle(job.key, { kind: 'failed', failure, mayExist: true, sentAt, candidates });
+	}
+
+	// ----- waiting -----
+
+	private async poll(): Promise<void> {
+		const polledAt = this.deps.now();
+		this.lastPollAt = polledAt;
+		const ids = this.watched().map(([id]) => id);
 		let freed = false;
 		for (const batch of chunk(ids, BATCH_SIZE)) {
-			const answer = await settle(async () => await deps.query(batch, requestTimeout(soonestDeadline())));
+			const answer = await settle(async () => await this.deps.query(batch, this.queryTimeout()));
 			if (!answer.ok) {
 				const failure = failureOrRethrow(answer.error);
-				if (isTransient(failure)) continue;
-				for (const id of batch) {
-					const task = running.get(id);
-					if (task && !task.settled) {
-						task.settled = true;
-						settleJob(task.job.key, { kind: 'failed', taskId: id, failure, record: task.record });
-					}
-				}
+				if (!isTransient(failure)) this.failWaiting(batch, failure);
 				continue;
 			}
 			for (const record of answer.value) {
 				const id = String(record.id ?? '');
-				const task = running.get(id);
+				const task = this.accepted.get(id);
 				if (!task) continue;
 				task.record = record;
 				if (!isFinished(taskState(record).state)) {
 					task.lastRunningAt = polledAt;
 					continue;
 				}
-				predictor.learn(task.submittedAt, task.lastRunningAt, polledAt);
-				running.delete(id);
+				this.predictor.learn(task.acceptedAt, task.lastRunningAt, polledAt);
+				this.accepted.delete(id);
 				freed = true;
 				if (task.settled) continue;
-				deps.onFinished?.(task.job.key, record);
-				settleJob(task.job.key, { kind: 'finished', taskId: id, record });
+				this.deps.onFinished?.(task.job.key, record);
+				this.settle(task.job.key, { kind: 'finished', taskId: id, record });
 			}
 		}
-		if (freed) pacer.finished(deps.now());
-	};
-
-	// A stuck connection must not hold the node past its Max Wait (but a request gets a fair chance).
-	const requestTimeout = (until: number) => Math.max(MIN_REQUEST_TIMEOUT_MS, until - deps.now());
-	const soonestDeadline = () => Math.min(...watched().map(([, task]) => deadline(task.job)));
-
-	const expire = () => {
-		const now = deps.now();
-		for (const [taskId, task] of running) {
-			if (!task.settled && now >= deadline(task.job)) {
-				task.settled = true;
-				settleJob(task.job.key, { kind: 'timeout', taskId, record: task.record });
-			}
+		if (freed) {
+			this.pacer.finished(this.deps.now());
+			this.streak.broken();
 		}
-		const expired = queue.filter((job) => now >= deadline(job));
-		queue = queue.filter((job) => now < deadline(job));
-		for (const job of expired) settleJob(job.key, { kind: 'timeout', lastRefusal });
-	};
-
-	for (;;) {
-		await submitReady();
-		if (stopRequested()) return abandonWaitedFor();
-		if (queue.length === 0 && waitedFor().length === 0) break;
-
-		const deadlines = [...queue, ...waitedFor().map((task) => task.job)].map(deadline);
-		const wake = Math.min(
-			nextPollAt(),
-			queue.length > 0 ? pacer.nextAttemptAt(running.size) : Infinity,
-			...deadlines,
-		);
-		await deps.pause(Math.max(0, Math.min(wake, deps.now() + settings.pollIntervalMs) - deps.now()));
-		if (stopRequested()) return abandonWaitedFor();
-
-		if (deps.now() >= nextPollAt()) await pollRound();
-		if (stopRequested()) return abandonWaitedFor();
-		expire();
 	}
-	return outcomes;
+
+	/** A query the service refuses for good (401, 403...): the waiting items cannot learn their fate. */
+	private failWaiting(ids: string[], failure: ApiFailure): void {
+		for (const id of ids) {
+			const task = this.accepted.get(id);
+			if (!task || task.settled) continue;
+			task.settled = true;
+			this.settle(task.job.key, { kind: 'failed', taskId: id, failure, record: task.record });
+		}
+	}
+
+	private expire(): void {
+		const now = this.deps.now();
+		for (const [taskId, task] of this.accepted) {
+			if (task.settled || now < this.deadline(task)) continue;
+			task.settled = true;
+			this.settle(task.job.key, { kind: 'timeout', taskId, record: task.record });
+		}
+	}
+
+	// ----- when -----
+
+	private nextWake(): number {
+		const now = this.deps.now();
+		return Math.min(
+			now + this.settings.pollIntervalMs,
+			this.nextPollAt(),
+			this.queue.length > 0 ? this.nextSubmitAt() : Infinity,
+			...this.lookups.map((lookup) => this.nextLookAt(lookup)),
+			...this.waitedFor().map((task) => this.deadline(task)),
+		);
+	}
+
+	private nextPollAt(): number {
+		const watched = this.watched();
+		if (watched.length === 0) return Infinity;
+		const predicted = watched.map(([, task]) => this.predictor.nextLook(task.acceptedAt, task.lastRunningAt));
+		const due = Math.min(this.lastPollAt + this.settings.pollIntervalMs, ...predicted);
+		return Math.max(this.lastPollAt + MIN_POLL_GAP_MS, due);
+	}
+
+	/** Max Wait counts from the moment the service accepted the task. */
+	private deadline(task: Accepted): number {
+		return task.acceptedAt + task.job.maxWaitMs;
+	}
+
+	/** A stuck connection must not hold the node past a Max Wait (but a query gets a fair chance). */
+	private queryTimeout(): number {
+		const soonest = Math.min(...this.waitedFor().map((task) => this.deadline(task)));
+		return Math.max(MIN_REQUEST_TIMEOUT_MS, soonest - this.deps.now());
+	}
+
+	// ----- bookkeeping -----
+
+	/** Tasks nobody waits for are still asked about while submits are queued: their slots matter. */
+	private watched(): Array<[string, Accepted]> {
+		return [...this.accepted].filter(([, task]) => !task.settled || this.queue.length > 0);
+	}
+
+	private waitedFor(): Accepted[] {
+		return [...this.accepted.values()].filter((task) => !task.settled);
+	}
+
+	/** Tasks that may hold a slot at the service: ours not seen finished, and lost creates still looked for. */
+	private inFlight(): number {
+		return this.accepted.size + this.lookups.length;
+	}
+
+	private dequeue(job: BatchJob): void {
+		this.queue = this.queue.filter((queued) => queued !== job);
+	}
+
+	private settle(key: number, outcome: JobOutcome): void {
+		this.outcomes.set(key, outcome);
+		this.deps.onSettled?.(key, outcome);
+	}
+
+	private stopRequested(): boolean {
+		return this.deps.shouldStop?.() === true;
+	}
+
+	/** Stopped by the caller: waited-for tasks come back with their last known state, lost creates as such. */
+	private abandon(): Map<number, JobOutcome> {
+		for (const [taskId, task] of this.accepted) {
+			if (!task.settled) this.outcomes.set(task.job.key, { kind: 'abandoned', taskId, record: task.record });
+		}
+		for (const { job, failure, sentAt } of this.lookups) {
+			this.outcomes.set(job.key, { kind: 'failed', failure, mayExist: true, sentAt });
+		}
+		return this.outcomes;
+	}
 }
 
 /** The service failure behind an error; anything else is a bug or a cancel, and ends the batch. */
@@ -272,20 +430,4 @@ function failureOrRethrow(error: unknown): ApiFailure {
 	const failure = failureOf(error);
 	if (failure) return failure;
 	throw error;
-}
-
-/** After these, the request may have reached the service and created a task. */
-function isAmbiguous(failure: ApiFailure): boolean {
-	return (
-		failure.status === undefined ||
-		failure.status >= 500 ||
-		failure.code === 'invalid_answer' ||
-		failure.code === 'missing_task_id'
-	);
-}
-
-/** A stored task record is ours when it holds every field we sent, with the same values. */
-export function sameRequest(stored: IDataObject | undefined, body: VeoCreateBody): boolean {
-	if (!stored || typeof stored !== 'object') return false;
-	return Object.entries(body).every(([key, value]) => JSON.stringify(stored[key]) === JSON.stringify(value));
 }

@@ -27,3 +27,26 @@ describe('FinishPredictor', () => {
 		expect(predictor.nextLook(0, 12_000)).toBe(Infinity);
 	});
 });
+
+describe('FinishPredictor when task durations vary', () => {
+	// one task took 8 to 9 s, another 12 to 13 s: no single duration fits both
+	const varied = () => {
+		const predictor = new FinishPredictor();
+		predictor.learn(0, 8000, 9000);
+		predictor.learn(0, 12_000, 13_000);
+		return predictor;
+	};
+
+	it('leaves a task to regular polling until it is as old as the shortest seen', () => {
+		expect(varied().nextLook(100_000, 100_000)).toBe(108_000);
+	});
+
+	it('looks every quarter second while its age is within the durations seen', () => {
+		expect(varied().nextLook(100_000, 108_000)).toBe(108_250);
+		expect(varied().nextLook(100_000, 112_900)).toBe(113_000);
+	});
+
+	it('leaves a task older than every duration seen to regular polling', () => {
+		expect(varied().nextLook(100_000, 113_000)).toBe(Infinity);
+	});
+});
