@@ -679,6 +679,116 @@ async function checkNpmStart(major, install, work) {
 
 // ----- the suite for one n8n version -----
 
+/**
+ * Hostile hosts and forged callbacks (issue 12), in real n8n. `phase` 'execute' runs before `n8n
+ * start`: with `n8n execute`, a video host that stalls after 1 KiB is cut off at the download
+ * deadline (Max Wait 3 s, so the 15 s floor), and one that streams without end is cut off at Max Video
+ * Size; each fails only its item (On Error: Continue), once, naming its task. `phase` 'start' runs
+ * while `n8n start` serves example 7: a forged "succeeded" callback for a task the service still shows
+ * running, with a video at a host of the forger's choosing, leaves the execution waiting and nothing
+ * is fetched from that host; the real result then resumes it with the service's video.
+ */
+async function hostileHostChecks(phase, { major, instance, emu, VeoEmulator, work }) {
+	void major;
+	if (phase === 'execute') {
+		const workflowId = 'veoE2eHostile001';
+		const dir = path.join(work, 'hostile');
+		fs.mkdirSync(dir, { recursive: true });
+		const veo = veoNode({
+			id: 'b7e1c3d2-5f4a-4e8b-9c6d-2a1f0e3b4c5d',
+			credential: { id: CRED_ID, name: CRED_NAME },
+			prompt: 'A video whose host misbehaves',
+			waitMode: 'poll',
+			options: { maxWait: 3, pollInterval: 1 },
+			position: [300, 0],
+		});
+		veo.parameters.maxVideoSize = 1;
+		veo.onError = 'continueRegularOutput';
+		fs.writeFileSync(
+			path.join(dir, `${workflowId}.json`),
+			JSON.stringify({
+				id: workflowId,
+				name: 'e2e: a misbehaving video host',
+				active: false,
+				settings: { executionOrder: 'v1' },
+				nodes: [
+					{ id: '6f2d9a41-0c3e-4b7a-8e5f-d1c2b3a49f80', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
+					veo,
+				],
+				connections: { Start: { main: [[mainTo(veo.name)]] } },
+			}),
+		);
+		await instance.importWorkflows(dir);
+		for (const [kind, says, atMost] of [
+			['stall', /the video download did not finish within 15 seconds \[item 0\]$/, 30000],
+			['endless', /the video is larger than Max Video Size \(1 MB\) \[item 0\]$/, 20000],
+		]) {
+			const mark = emu.requests.length;
+			emu.inject({ path: 'download', kind });
+			const started = Date.now();
+			const runJson = executeOk(await instance.execute(workflowId), workflowId);
+			const took = Date.now() - started;
+			const [item] = nodeItems(runJson, veo.name);
+			const seen = since(emu, mark);
+			const taskId = seen.creates[0].taskId;
+			assert.match(item.json.error, new RegExp(`^The video of task ${taskId} could not be downloaded: `), JSON.stringify(item.json));
+			assert.match(item.json.error, says);
+			assert.match(item.json.details, new RegExp(`Run Get Task with Download Video on for task ${taskId}`));
+			assert.equal(item.json.taskId, taskId);
+			assert.equal(seen.downloads.length, 1, `${kind}: tried once`);
+			assert.ok(took < atMost, `${kind}: n8n execute took ${took} ms`);
+			log(`      ${kind}: item failed after ${(took / 1000).toFixed(1)} s (n8n execute, boot included)`);
+		}
+		return;
+	}
+
+	const { path: hookPath, veo } = pauseExample();
+	const workflowId = EXAMPLE_IDS.pause;
+	await activateWorkflow(instance, workflowId);
+	const attacker = new VeoEmulator({ token: TOKEN });
+	await attacker.start();
+	try {
+		const prompt = 'A task that is still running when the forged callback comes';
+		emu.neverFinish(prompt);
+		const mark = emu.requests.length;
+		await triggerWebhook(instance, hookPath, { prompt });
+		const create = await until('the submit', () => since(emu, mark).creates.find((r) => r.taskId && r.body.prompt === prompt));
+		const executionId = executionOfUrl(create.body.callback_url);
+		await until('the execution to wait', async () => {
+			const execution = (await listExecutions(instance, { workflowId })).find((e) => e.id === executionId);
+			return execution?.status === 'waiting' ? execution : undefined;
+		});
+		const forged = {
+			success: true,
+			task_id: create.taskId,
+			data: [{ id: 'forged', video_url: `${attacker.baseUrl}/files/${create.taskId}.mp4`, state: 'succeeded' }],
+		};
+		const started = Date.now();
+		const answer = await postJson(create.body.callback_url, forged);
+		assert.equal(answer.status, 200, answer.text);
+		assert.deepEqual(answer.body, { status: 'waiting', task_id: create.taskId, remaining: 1 });
+		log(`      the forged callback was answered "waiting" after ${((Date.now() - started) / 1000).toFixed(1)} s of looking`);
+		const still = (await listExecutions(instance, { workflowId })).find((e) => e.id === executionId);
+		assert.equal(still.status, 'waiting', 'still waiting after the forged callback');
+		assert.deepEqual(attacker.requests, [], 'nothing was fetched from the forger\'s host');
+
+		emu.finishTask(create.taskId);
+		await until('the real callback to resume the execution', async () => {
+			const execution = (await listExecutions(instance, { workflowId })).find((e) => e.id === executionId);
+			return execution && isFinished(execution) ? execution : undefined;
+		}, 30000);
+		const execution = await readExecution(instance, executionId);
+		assert.equal(execution.status, 'success');
+		const [item] = nodeItems(execution, veo.name);
+		assert.equal(item.json.taskId, create.taskId);
+		assert.equal(item.json.videoUrl, emu.videoUrl(create.taskId), "the service's video, not the forger's");
+		checkVideoBinary(instance, emu, item, create.taskId);
+		assert.deepEqual(attacker.requests, [], 'nothing was fetched from the forger\'s host');
+	} finally {
+		await attacker.stop();
+	}
+}
+
 async function suite(major, tarball, VeoEmulator, timings) {
 	const t0 = Date.now();
 	log(`=== n8n ${major}.x ===`);
@@ -911,6 +1021,10 @@ async function suite(major, tarball, VeoEmulator, timings) {
 			assert.equal(seen.creates.length, 2);
 		});
 
+		await test(`${label} hostile video hosts (n8n execute): a host that stalls is cut off at the download deadline, an endless one at Max Video Size; each fails only its item, once`, async () => {
+			await hostileHostChecks('execute', { major, instance, emu, VeoEmulator, work });
+		});
+
 		await test(`${label} n8n start: node and credential types registered, example node versions known, credential test good and bad`, async () => {
 			await instance.start();
 			await instance.ensureOwner({ email: 'e2e@example.com', password: 'E2e-Passw0rd!' });
@@ -978,6 +1092,10 @@ async function suite(major, tarball, VeoEmulator, timings) {
 
 		await test(`${label} n8n start, callback mode, example 7 as it is: two webhook calls wait (no polling), callbacks resume them with the videos; stray callbacks change nothing`, async () => {
 			await checkPauseExample(major, instance, emu);
+		});
+
+		await test(`${label} n8n start, a forged "succeeded" callback for a running task: the execution keeps waiting, nothing is fetched from the forger's host; the real result resumes it`, async () => {
+			await hostileHostChecks('start', { major, instance, emu, VeoEmulator, work });
 		});
 
 		await test(`${label} n8n start, callback mode in Loop Over Items (batches of 2): 5 prompts in one execution pause once per batch (no polling), at most 2 videos in the making, Done gets all 5 with the mp4s`, async () => {
