@@ -17,6 +17,7 @@ const path = require('node:path');
 const { ROOT, log, rmrf } = require('../../scripts/lib/util');
 const { ensureN8n, installCommunityPackage, cacheRoot } = require('../../scripts/lib/n8n-install');
 const { spawn } = require('node:child_process');
+const { randomUUID } = require('node:crypto');
 const { N8nInstance, freePort } = require('../../scripts/lib/n8n-instance');
 const { isFinished, activateWorkflow, postJson, triggerWebhook, listExecutions, readExecution, waitForExecution, nodeItems, readBinary } = require('../../scripts/lib/n8n-rest');
 const { MAJORS, KEEP, PACKAGE, NODE_TYPE, webhookNode, veoNode, doneNode, test, showOnFailure, packAndBuildEmulator, setupFailed, finish, until, answerOf, escapeRe } = require('./harness');
@@ -699,7 +700,8 @@ async function hostileHostChecks(phase, { major, instance, emu, VeoEmulator, wor
 			credential: { id: CRED_ID, name: CRED_NAME },
 			prompt: 'A video whose host misbehaves',
 			waitMode: 'poll',
-			options: { maxWait: 3, pollInterval: 1 },
+			// The emulator's videos take 3 s: what is left of Max Wait at the download is under the 15 s floor.
+			options: { maxWait: 8, pollInterval: 1 },
 			position: [300, 0],
 		});
 		veo.parameters.maxVideoSize = 1;
@@ -726,8 +728,13 @@ async function hostileHostChecks(phase, { major, instance, emu, VeoEmulator, wor
 			const mark = emu.requests.length;
 			emu.inject({ path: 'download', kind });
 			const started = Date.now();
-			const runJson = executeOk(await instance.execute(workflowId), workflowId);
+			const result = await instance.execute(workflowId);
 			const took = Date.now() - started;
+			// A fault the run did not reach would hit the next test's download.
+			const unused = emu.pendingFaults();
+			emu.clearFaults();
+			assert.deepEqual(unused, [], `${kind}: the download was reached`);
+			const runJson = executeOk(result, workflowId);
 			const [item] = nodeItems(runJson, veo.name);
 			const seen = since(emu, mark);
 			const taskId = seen.creates[0].taskId;
@@ -786,6 +793,94 @@ async function hostileHostChecks(phase, { major, instance, emu, VeoEmulator, wor
 		assert.deepEqual(attacker.requests, [], 'nothing was fetched from the forger\'s host');
 	} finally {
 		await attacker.stop();
+	}
+}
+
+/**
+ * Which binary data modes hold a downloaded video in memory (issue 12, point 2), measured in real
+ * `n8n execute`: the peak RSS (VmHWM) of the n8n process that runs Get Task with Download Video on one
+ * 96 MiB video, against the same Get Task without the download. In `filesystem` mode the download may
+ * add at most 64 MiB; n8n 1.x's in-memory `default` mode holds the whole file (at least its size more).
+ * n8n 2.x has no in-memory mode, so only filesystem is measured there.
+ */
+async function binaryModeMemoryCheck(major, { instance, VeoEmulator, work }) {
+	const MiB = 1024 * 1024;
+	const size = 96 * MiB;
+	const big = new VeoEmulator({ token: TOKEN, pendingMs: 10, runningMs: 10, videoSize: size });
+	const baseUrl = await big.start();
+	try {
+		const created = await postJson(`${baseUrl}/veo/videos`, { action: 'text2video', model: 'veo3', prompt: 'a big video', async: true }, { headers: { authorization: `Bearer ${TOKEN}` } });
+		const taskId = created.body.task_id;
+		await until('the big video to be ready', () => big.getTask(taskId)?.state === 'succeeded');
+		const dir = path.join(work, 'memory');
+		fs.mkdirSync(dir, { recursive: true });
+		const credential = { id: 'veoBigVideoEmu01', name: 'Veo (big videos)' };
+		fs.writeFileSync(path.join(dir, 'credentials.json'), JSON.stringify([{ ...credential, type: 'aceDataCloudApi', data: { apiToken: TOKEN, baseUrl } }]));
+		await instance.importCredentials(path.join(dir, 'credentials.json'));
+		const flows = path.join(dir, 'workflows');
+		fs.mkdirSync(flows);
+		const workflow = (id, downloadVideo) => ({
+			id,
+			name: `e2e: Get Task of a 96 MiB video, download ${downloadVideo ? 'on' : 'off'}`,
+			active: false,
+			settings: { executionOrder: 'v1' },
+			nodes: [
+				{ id: randomUUID(), name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
+				{
+					id: randomUUID(),
+					name: 'Get Task',
+					type: NODE_TYPE,
+					typeVersion: 2,
+					position: [300, 0],
+					credentials: { aceDataCloudApi: credential },
+					parameters: { operation: 'getTask', taskIds: taskId, downloadVideo, maxVideoSize: 500 },
+				},
+			],
+			connections: { Start: { main: [[mainTo('Get Task')]] } },
+		});
+		const ids = { look: 'veoE2eMemLook001', download: 'veoE2eMemDown001' };
+		fs.writeFileSync(path.join(flows, 'look.json'), JSON.stringify(workflow(ids.look, false)));
+		fs.writeFileSync(path.join(flows, 'download.json'), JSON.stringify(workflow(ids.download, true)));
+		await instance.importWorkflows(flows);
+
+		// The run's output (the whole video in base64, in default mode) is not kept: only the exit code counts.
+		const peakOf = async (workflowId, mode) => {
+			const env = instance.env({ N8N_DEFAULT_BINARY_DATA_MODE: mode, N8N_RUNNERS_BROKER_PORT: String(await freePort()) });
+			const child = spawn(instance.install.runtime.nodeBin, [instance.install.n8nBin, 'execute', `--id=${workflowId}`], {
+				env,
+				cwd: instance.userFolder,
+				stdio: ['ignore', 'ignore', 'ignore'],
+			});
+			let peak = 0;
+			const sample = () => {
+				const status = fs.readFileSync(`/proc/${child.pid}/status`, 'utf8');
+				peak = Math.max(peak, Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? 0) * 1024);
+			};
+			const sampler = setInterval(() => {
+				try {
+					sample();
+				} catch {
+					// the process has just exited
+				}
+			}, 20);
+			const code = await new Promise((resolve) => child.on('exit', (exitCode) => resolve(exitCode)));
+			clearInterval(sampler);
+			assert.equal(code, 0, `n8n execute --id=${workflowId} in ${mode} mode exited ${code}`);
+			return peak;
+		};
+		const base = await peakOf(ids.look, 'filesystem');
+		const onDisk = await peakOf(ids.download, 'filesystem');
+		const mb = (bytes) => `${(bytes / MiB).toFixed(0)} MiB`;
+		let line = `      peak RSS of n8n execute: Get Task ${mb(base)}; with a ${mb(size)} download, filesystem mode ${mb(onDisk)} (+${mb(onDisk - base)})`;
+		assert.ok(onDisk - base < 64 * MiB, `filesystem mode streams: +${mb(onDisk - base)} for a ${mb(size)} video`);
+		if (major < 2) {
+			const inMemory = await peakOf(ids.download, 'default');
+			line += `, default mode ${mb(inMemory)} (+${mb(inMemory - base)})`;
+			assert.ok(inMemory - base >= size, `default mode holds the whole video: +${mb(inMemory - base)} for a ${mb(size)} video`);
+		}
+		log(line);
+	} finally {
+		await big.stop();
 	}
 }
 
@@ -1023,6 +1118,10 @@ async function suite(major, tarball, VeoEmulator, timings) {
 
 		await test(`${label} hostile video hosts (n8n execute): a host that stalls is cut off at the download deadline, an endless one at Max Video Size; each fails only its item, once`, async () => {
 			await hostileHostChecks('execute', { major, instance, emu, VeoEmulator, work });
+		});
+
+		await test(`${label} binary data modes (n8n execute): a 96 MiB download adds under 64 MiB in filesystem mode${major < 2 ? ', at least the whole video in the in-memory default mode' : ''}`, async () => {
+			await binaryModeMemoryCheck(major, { instance, VeoEmulator, work });
 		});
 
 		await test(`${label} n8n start: node and credential types registered, example node versions known, credential test good and bad`, async () => {
