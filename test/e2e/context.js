@@ -16,6 +16,7 @@
  *   cbEmu, cbBaseUrl     a second emulator (5 s videos) for the pause scenarios, so that its request
  *                        log holds only their traffic
  *   scenarios            the scenarios of this run (setup imports what they declare)
+ *   VeoEmulator          the emulator's class, for a scenario that needs one of its own
  *   timings              name → seconds, printed at the end
  */
 const fs = require('node:fs');
@@ -50,6 +51,7 @@ async function createContext({ major, install, tarball, VeoEmulator, scenarios, 
 		cbBaseUrl,
 		scenarios,
 		timings,
+		VeoEmulator,
 		check: (name, fn) => test(`${label} ${name}`, fn),
 		async startServer() {
 			if (instance.server) return;

@@ -247,6 +247,11 @@ export class VeoEmulator {
 		this.faults.add(fault);
 	}
 
+	/** Drops the injected faults not used yet (and nothing else), so a failed test cannot leave one behind. */
+	clearFaults(): void {
+		this.faults.clear();
+	}
+
 	/** Later requests with that token get 401 token_expired. */
 	expireToken(token: string): void {
 		this.expiredTokens.add(token);

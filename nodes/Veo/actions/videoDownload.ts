@@ -58,12 +58,21 @@ export function isTransientDownload(failure: ApiFailure): boolean {
 	return status === undefined || status === 408 || status === 429 || status >= 500;
 }
 
-const NEVER_AGAIN = ['ETIMEDOUT', 'ECONNABORTED', 'ESOCKETTIMEDOUT', 'download_timeout', 'video_too_large', 'invalid_video_url'];
+const NEVER_AGAIN = [
+	'ETIMEDOUT',
+	'ECONNABORTED',
+	'ESOCKETTIMEDOUT',
+	'download_timeout',
+	'video_too_large',
+	'invalid_video_url',
+	'too_many_redirects',
+];
 
 /** What went wrong, in words for the item's error message. */
 function downloadProblem(failure: ApiFailure): string {
 	if (failure.code === 'invalid_video_url') return 'the service gave a video address that is not an http(s) address';
 	if (failure.code === 'download_timeout' || failure.code === 'video_too_large') return lowerFirst(failure.message);
+	if (failure.code === 'too_many_redirects') return 'the video address redirected too many times';
 	if (failure.status === undefined) return 'the connection to the video host broke off before the whole video arrived';
 	if (failure.status === 200) return 'the video address answered with a web page or an error message instead of the video';
 	if (failure.status === 404) return 'the video address answered "not found" (HTTP 404)';

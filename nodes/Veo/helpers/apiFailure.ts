@@ -53,13 +53,31 @@ export function scrubFailure(failure: ApiFailure, secrets: string[]): ApiFailure
 	};
 }
 
-/** Hides bearer credentials and the given secrets (too short a secret would mangle ordinary words). */
+/**
+ * A token shorter than this is refused (see createVeoClient): hiding it wherever it appears would
+ * mangle ordinary words, and not hiding it would let it through.
+ */
+export const MIN_SECRET_LENGTH = 6;
+
+/** Hides bearer credentials and the given secrets. */
 export function scrubText(text: string, secrets: string[] = []): string {
 	let safe = text.replace(/bearer\s+[^\s"',}]+/gi, 'Bearer ***');
 	for (const secret of secrets) {
-		if (secret.length >= 6) safe = safe.split(secret).join('***');
+		if (secret.length >= MIN_SECRET_LENGTH) safe = safe.split(secret).join('***');
 	}
 	return safe;
+}
+
+/** Every string of an answer (keys too), scrubbed: a successful record may quote the token as well. */
+export function scrubDeep<T>(value: T, secrets: string[]): T {
+	if (typeof value === 'string') return scrubText(value, secrets) as T;
+	if (Array.isArray(value)) return value.map((entry: unknown) => scrubDeep(entry, secrets)) as T;
+	if (value && typeof value === 'object') {
+		return Object.fromEntries(
+			Object.entries(value).map(([key, entry]) => [scrubText(key, secrets), scrubDeep(entry as unknown, secrets)]),
+		) as T;
+	}
+	return value;
 }
 
 /** Retry-After is either seconds or an HTTP date. */

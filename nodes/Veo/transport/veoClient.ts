@@ -9,7 +9,7 @@ import type {
 } from 'n8n-workflow';
 
 import type { ApiFailure } from '../helpers/apiFailure';
-import { failureFromAnswer, retryAfterMs, scrubFailure, scrubText } from '../helpers/apiFailure';
+import { failureFromAnswer, MIN_SECRET_LENGTH, retryAfterMs, scrubDeep, scrubFailure, scrubText } from '../helpers/apiFailure';
 import type { VeoCreateBody } from '../helpers/requestBody';
 import { settle } from '../helpers/settle';
 import { videoFileType } from '../helpers/videoFileType';
@@ -88,8 +88,14 @@ export async function createVeoClient(ctx: VeoNodeContext): Promise<VeoClient> {
 			{ description: 'Open the credential and set Base URL to https://api.acedata.cloud (or the http(s) address of your own gateway).' },
 		);
 	}
+	const token = String(credentials.apiToken ?? '').trim();
+	if (token.length < MIN_SECRET_LENGTH) {
+		throw new NodeOperationError(ctx.getNode(), "The 'API Token' of the Ace Data Cloud API credential is too short to be a token", {
+			description: 'Open the credential and paste the whole token of your Ace Data Cloud application (from platform.acedata.cloud).',
+		});
+	}
 	// Whatever the service or the network says back is cleaned of the token before anyone sees it.
-	const secrets = [String(credentials.apiToken ?? '')];
+	const secrets = [String(credentials.apiToken ?? ''), token];
 	const requestError = (failure: ApiFailure) => new VeoRequestError(scrubFailure(failure, secrets));
 
 	const post = async (path: string, body: IDataObject, timeout: number): Promise<IDataObject> => {
@@ -119,7 +125,7 @@ export async function createVeoClient(ctx: VeoNodeContext): Promise<VeoClient> {
 				message: 'The service answered with something that is not a JSON object',
 			});
 		}
-		return answer.body as IDataObject;
+		return scrubDeep(answer.body as IDataObject, secrets);
 	};
 
 	return {
@@ -256,7 +262,18 @@ async function send<T>(ctx: VeoNodeContext, secrets: string[], request: () => Pr
 	if (cancelSignalOf(ctx)?.aborted) throw new ExecutionCancelled();
 	const cause = (answer.error as { cause?: { code?: string; message?: string } }).cause;
 	const code = cause?.code ?? (answer.error as { code?: string }).code ?? 'network_error';
+	if (isRedirectFailure(code, safeMessage(answer.error))) {
+		throw new VeoRequestError({ code: 'too_many_redirects', message: 'The address redirected too many times (a redirect loop)' });
+	}
 	throw new VeoRequestError({ code: scrubText(String(code), secrets), message: safeMessage(cause ?? answer.error, secrets) });
+}
+
+/**
+ * The HTTP layer gave up following redirects: a loop, or a hop it may not take. follow-redirects says
+ * so with an ERR_FR_ code; n8n's own redirect handling (2.x, behind a proxy) only in words.
+ */
+function isRedirectFailure(code: string, message: string): boolean {
+	return code.startsWith('ERR_FR_') || /number of redirects|redirect location/i.test(message);
 }
 
 /** Keeps our own errors as they are; anything unexpected becomes a safe, generic failure. */

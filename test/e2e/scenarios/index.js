@@ -26,6 +26,7 @@ module.exports = [
 	require('./pause-loop'),
 	require('./pause-unreachable'),
 	require('./error-routing'),
+	require('./hostile-hosts'),
 	require('./npm-start'),
 	require('./npm-start-stop'),
 	require('./browser'),

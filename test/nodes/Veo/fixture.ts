@@ -116,3 +116,20 @@ export const json = (items: INodeExecutionData[]) => items.map((item) => item.js
 
 /** The parsed bodies of the create requests the emulator accepted or refused, in order. */
 export const createBodies = (emulator: VeoEmulator) => emulator.requestsTo('/veo/videos').map((request) => request.body);
+
+/** Creates a task straight at the emulator (not through the node), so a test does not depend on the submitting engine. */
+export async function createTaskAt(emulator: VeoEmulator, prompt = 'a fox'): Promise<string> {
+	const answer = await fetch(`${emulator.baseUrl}/veo/videos`, {
+		method: 'POST',
+		headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
+		body: JSON.stringify({ action: 'text2video', model: 'veo3', prompt, async: true }),
+	});
+	return ((await answer.json()) as { task_id: string }).task_id;
+}
+
+/** A task created straight at the emulator, once it has succeeded. */
+export async function finishedTaskAt(emulator: VeoEmulator, prompt = 'a fox'): Promise<string> {
+	const taskId = await createTaskAt(emulator, prompt);
+	while (emulator.getTask(taskId)?.state !== 'succeeded') await new Promise((resolve) => setTimeout(resolve, 50));
+	return taskId;
+}

@@ -2,7 +2,7 @@ import { NodeOperationError } from 'n8n-workflow';
 import type { INodeParameters } from 'n8n-workflow';
 
 import type { Fault } from '../../../emulator/types';
-import { TOKEN, json, runVeo, useEmulator } from '../fixture';
+import { TOKEN, finishedTaskAt, json, runVeo, useEmulator } from '../fixture';
 
 /**
  * Downloading a finished video (through Get Task, so that these tests do not depend on the submitting
@@ -12,17 +12,7 @@ import { TOKEN, json, runVeo, useEmulator } from '../fixture';
 describe('downloading the video', () => {
 	const emulator = useEmulator();
 
-	/** A finished task, created straight at the emulator. */
-	async function finishedTask(prompt = 'a fox'): Promise<string> {
-		const answer = await fetch(`${emulator().baseUrl}/veo/videos`, {
-			method: 'POST',
-			headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
-			body: JSON.stringify({ action: 'text2video', model: 'veo3', prompt, async: true }),
-		});
-		const taskId = ((await answer.json()) as { task_id: string }).task_id;
-		while (emulator().getTask(taskId)?.state !== 'succeeded') await new Promise((resolve) => setTimeout(resolve, 50));
-		return taskId;
-	}
+	const finishedTask = async (prompt?: string) => await finishedTaskAt(emulator(), prompt);
 
 	const download = (taskIds: string): INodeParameters => ({ operation: 'getTask', taskIds, downloadVideo: true });
 
@@ -125,5 +115,20 @@ describe('downloading the video', () => {
 			expect(request.headers.authorization).toBeUndefined();
 			expect(JSON.stringify(request.headers)).not.toContain(TOKEN);
 		}
+	});
+});
+
+describe('a video address that redirects in a loop', () => {
+	const emulator = useEmulator();
+
+	it('says so, and is not followed again (one chain of hops, not three)', async () => {
+		const taskId = await finishedTaskAt(emulator(), 'loop');
+		emulator().inject({ path: 'download', kind: 'status', status: 302, headers: { location: emulator().videoUrl(taskId) }, count: 100 });
+
+		const result = await runVeo(emulator(), { operation: 'getTask', taskIds: taskId, downloadVideo: true });
+
+		expect(result.error?.message).toBe(`The video of task ${taskId} could not be downloaded: the video address redirected too many times [item 0]`);
+		expect(emulator().downloads().length).toBeGreaterThan(1);
+		expect(emulator().downloads().length).toBeLessThanOrEqual(22);
 	});
 });

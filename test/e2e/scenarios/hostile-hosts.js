@@ -1,0 +1,247 @@
+'use strict';
+/**
+ * Hostile video hosts and forged callbacks, in real n8n: a host that stalls is cut off at the download
+ * deadline and an endless one at Max Video Size (`n8n execute`); a forged "succeeded" callback changes
+ * nothing and fetches nothing (`n8n start`, example 7); and which binary data modes hold a downloaded
+ * video in memory (the peak memory of `n8n execute` per mode). Details: docs/hostile-hosts.md.
+ */
+const assert = require('node:assert/strict');
+const { spawn } = require('node:child_process');
+const { randomUUID } = require('node:crypto');
+const fs = require('node:fs');
+const path = require('node:path');
+const { log } = require('../../../scripts/lib/util');
+const { freePort } = require('../../../scripts/lib/n8n-instance');
+const { isFinished, activateWorkflow, postJson, triggerWebhook, listExecutions, readExecution, nodeItems } = require('../../../scripts/lib/n8n-rest');
+const { NODE_TYPE, veoNode, until } = require('../harness');
+const { TOKEN, CRED_ID, CRED_NAME, EXAMPLE_IDS, pauseExample } = require('../fixtures');
+const { executeOk, checkVideoBinary, since } = require('../checks');
+const { executionOfUrl } = require('../callbacks');
+
+const mainTo = (node) => ({ node, type: 'main', index: 0 });
+
+/**
+ * Hostile hosts and forged callbacks (issue 12), in real n8n. `phase` 'execute' runs before `n8n
+ * start`: with `n8n execute`, a video host that stalls after 1 KiB is cut off at the download
+ * deadline (Max Wait 3 s, so the 15 s floor), and one that streams without end is cut off at Max Video
+ * Size; each fails only its item (On Error: Continue), once, naming its task. `phase` 'start' runs
+ * while `n8n start` serves example 7: a forged "succeeded" callback for a task the service still shows
+ * running, with a video at a host of the forger's choosing, leaves the execution waiting and nothing
+ * is fetched from that host; the real result then resumes it with the service's video.
+ */
+async function hostileHostChecks(phase, { instance, emu, VeoEmulator, work }) {
+	if (phase === 'execute') {
+		const workflowId = 'veoE2eHostile001';
+		const dir = path.join(work, 'hostile');
+		fs.mkdirSync(dir, { recursive: true });
+		const veo = veoNode({
+			id: 'b7e1c3d2-5f4a-4e8b-9c6d-2a1f0e3b4c5d',
+			credential: { id: CRED_ID, name: CRED_NAME },
+			prompt: 'A video whose host misbehaves',
+			waitMode: 'poll',
+			// The emulator's videos take 3 s: what is left of Max Wait at the download is under the 15 s floor.
+			options: { maxWait: 8, pollInterval: 1 },
+			position: [300, 0],
+		});
+		veo.parameters.maxVideoSize = 1;
+		veo.onError = 'continueRegularOutput';
+		fs.writeFileSync(
+			path.join(dir, `${workflowId}.json`),
+			JSON.stringify({
+				id: workflowId,
+				name: 'e2e: a misbehaving video host',
+				active: false,
+				settings: { executionOrder: 'v1' },
+				nodes: [
+					{ id: '6f2d9a41-0c3e-4b7a-8e5f-d1c2b3a49f80', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
+					veo,
+				],
+				connections: { Start: { main: [[mainTo(veo.name)]] } },
+			}),
+		);
+		await instance.importWorkflows(dir);
+		for (const [kind, says, atMost] of [
+			['stall', /the video download did not finish within 15 seconds \[item 0\]$/, 30000],
+			['endless', /the video is larger than Max Video Size \(1 MB\) \[item 0\]$/, 20000],
+		]) {
+			const mark = emu.requests.length;
+			emu.inject({ path: 'download', kind });
+			const started = Date.now();
+			const result = await instance.execute(workflowId);
+			const took = Date.now() - started;
+			// A fault the run did not reach would hit the next test's download.
+			const unused = emu.pendingFaults();
+			emu.clearFaults();
+			assert.deepEqual(unused, [], `${kind}: the download was reached`);
+			const runJson = executeOk(result, workflowId);
+			const [item] = nodeItems(runJson, veo.name);
+			const seen = since(emu, mark);
+			const taskId = seen.creates[0].taskId;
+			assert.match(item.json.error, new RegExp(`^The video of task ${taskId} could not be downloaded: `), JSON.stringify(item.json));
+			assert.match(item.json.error, says);
+			assert.match(item.json.details, new RegExp(`Run Get Task with Download Video on for task ${taskId}`));
+			assert.equal(item.json.taskId, taskId);
+			assert.equal(seen.downloads.length, 1, `${kind}: tried once`);
+			assert.ok(took < atMost, `${kind}: n8n execute took ${took} ms`);
+			log(`      ${kind}: item failed after ${(took / 1000).toFixed(1)} s (n8n execute, boot included)`);
+		}
+		return;
+	}
+
+	const { path: hookPath, veo } = pauseExample();
+	const workflowId = EXAMPLE_IDS.pause;
+	await activateWorkflow(instance, workflowId);
+	const attacker = new VeoEmulator({ token: TOKEN });
+	await attacker.start();
+	try {
+		const prompt = 'A task that is still running when the forged callback comes';
+		emu.neverFinish(prompt);
+		const mark = emu.requests.length;
+		await triggerWebhook(instance, hookPath, { prompt });
+		const create = await until('the submit', () => since(emu, mark).creates.find((r) => r.taskId && r.body.prompt === prompt));
+		const executionId = executionOfUrl(create.body.callback_url);
+		await until('the execution to wait', async () => {
+			const execution = (await listExecutions(instance, { workflowId })).find((e) => e.id === executionId);
+			return execution?.status === 'waiting' ? execution : undefined;
+		});
+		const forged = {
+			success: true,
+			task_id: create.taskId,
+			data: [{ id: 'forged', video_url: `${attacker.baseUrl}/files/${create.taskId}.mp4`, state: 'succeeded' }],
+		};
+		const started = Date.now();
+		const answer = await postJson(create.body.callback_url, forged);
+		assert.equal(answer.status, 200, answer.text);
+		assert.deepEqual(answer.body, { status: 'waiting', task_id: create.taskId, remaining: 1 });
+		log(`      the forged callback was answered "waiting" after ${((Date.now() - started) / 1000).toFixed(1)} s of looking`);
+		const still = (await listExecutions(instance, { workflowId })).find((e) => e.id === executionId);
+		assert.equal(still.status, 'waiting', 'still waiting after the forged callback');
+		assert.deepEqual(attacker.requests, [], 'nothing was fetched from the forger\'s host');
+
+		emu.finishTask(create.taskId);
+		await until('the real callback to resume the execution', async () => {
+			const execution = (await listExecutions(instance, { workflowId })).find((e) => e.id === executionId);
+			return execution && isFinished(execution) ? execution : undefined;
+		}, 30000);
+		const execution = await readExecution(instance, executionId);
+		assert.equal(execution.status, 'success');
+		const [item] = nodeItems(execution, veo.name);
+		assert.equal(item.json.taskId, create.taskId);
+		assert.equal(item.json.videoUrl, emu.videoUrl(create.taskId), "the service's video, not the forger's");
+		checkVideoBinary(instance, emu, item, create.taskId);
+		assert.deepEqual(attacker.requests, [], 'nothing was fetched from the forger\'s host');
+	} finally {
+		await attacker.stop();
+	}
+}
+
+/**
+ * Which binary data modes hold a downloaded video in memory (issue 12, point 2), measured in real
+ * `n8n execute`: the peak RSS (VmHWM) of the n8n process that runs Get Task with Download Video on, for
+ * a 16 MiB and a 208 MiB video. In `filesystem` mode the peak must not follow the video's size (the
+ * 192 MiB more may add less than half that: garbage collection alone moves the peak by tens of MiB); in
+ * n8n 1.x's in-memory `default` mode the 16 MiB video adds at least its size over filesystem mode (a
+ * larger one would make `n8n execute` print the run, video inline as base64, past V8's string limit).
+ * n8n 2.x has no in-memory mode, so only filesystem is measured.
+ */
+async function binaryModeMemoryCheck(major, { instance, VeoEmulator, work }) {
+	const MiB = 1024 * 1024;
+	const dir = path.join(work, 'memory');
+	fs.mkdirSync(path.join(dir, 'workflows'), { recursive: true });
+	const sizes = { small: 16 * MiB, big: 208 * MiB };
+	const emulators = [];
+	try {
+		const credentials = [];
+		for (const [name, size] of Object.entries(sizes)) {
+			const emulator = new VeoEmulator({ token: TOKEN, pendingMs: 10, runningMs: 10, videoSize: size });
+			emulators.push(emulator);
+			const baseUrl = await emulator.start();
+			const created = await postJson(`${baseUrl}/veo/videos`, { action: 'text2video', model: 'veo3', prompt: `a ${name} video`, async: true }, { headers: { authorization: `Bearer ${TOKEN}` } });
+			const taskId = created.body.task_id;
+			await until(`the ${name} video to be ready`, () => emulator.getTask(taskId)?.state === 'succeeded');
+			const credential = { id: `veoMemory${name}Emu`.slice(0, 16), name: `Veo (${name} videos)` };
+			credentials.push({ ...credential, type: 'aceDataCloudApi', data: { apiToken: TOKEN, baseUrl } });
+			const workflowId = `veoE2eMemory${name}`.padEnd(16, '0').slice(0, 16);
+			fs.writeFileSync(
+				path.join(dir, 'workflows', `${name}.json`),
+				JSON.stringify({
+					id: workflowId,
+					name: `e2e: Get Task of a ${size / MiB} MiB video, downloaded`,
+					active: false,
+					settings: { executionOrder: 'v1' },
+					nodes: [
+						{ id: randomUUID(), name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
+						{
+							id: randomUUID(),
+							name: 'Get Task',
+							type: NODE_TYPE,
+							typeVersion: 2,
+							position: [300, 0],
+							credentials: { aceDataCloudApi: credential },
+							parameters: { operation: 'getTask', taskIds: taskId, downloadVideo: true, maxVideoSize: 500 },
+						},
+					],
+					connections: { Start: { main: [[mainTo('Get Task')]] } },
+				}),
+			);
+			sizes[name] = { size, workflowId };
+		}
+		fs.writeFileSync(path.join(dir, 'credentials.json'), JSON.stringify(credentials));
+		await instance.importCredentials(path.join(dir, 'credentials.json'));
+		await instance.importWorkflows(path.join(dir, 'workflows'));
+
+		// The run's output (the whole video in base64, in default mode) is not kept: only the exit code counts.
+		const peakOf = async ({ workflowId }, mode) => {
+			const env = instance.env({ N8N_DEFAULT_BINARY_DATA_MODE: mode, N8N_RUNNERS_BROKER_PORT: String(await freePort()) });
+			const child = spawn(instance.install.runtime.nodeBin, [instance.install.n8nBin, 'execute', `--id=${workflowId}`], {
+				env,
+				cwd: instance.userFolder,
+				stdio: ['ignore', 'ignore', 'ignore'],
+			});
+			let peak = 0;
+			const sampler = setInterval(() => {
+				try {
+					const status = fs.readFileSync(`/proc/${child.pid}/status`, 'utf8');
+					peak = Math.max(peak, Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? 0) * 1024);
+				} catch {
+					// the process has just exited
+				}
+			}, 20);
+			const code = await new Promise((resolve) => child.on('exit', (exitCode) => resolve(exitCode)));
+			clearInterval(sampler);
+			assert.equal(code, 0, `n8n execute --id=${workflowId} in ${mode} mode exited ${code}`);
+			return peak;
+		};
+		const mb = (bytes) => `${(bytes / MiB).toFixed(0)} MiB`;
+		const small = await peakOf(sizes.small, 'filesystem');
+		const big = await peakOf(sizes.big, 'filesystem');
+		const more = sizes.big.size - sizes.small.size;
+		let line = `      peak RSS of n8n execute, filesystem mode: ${mb(small)} with a ${mb(sizes.small.size)} video, ${mb(big)} with ${mb(sizes.big.size)} (+${mb(big - small)} for ${mb(more)} more)`;
+		assert.ok(big - small < more / 2, `filesystem mode streams: +${mb(big - small)} for a video ${mb(more)} larger`);
+		if (major < 2) {
+			const inMemory = await peakOf(sizes.small, 'default');
+			line += `; default mode ${mb(inMemory)} with ${mb(sizes.small.size)} (+${mb(inMemory - small)} over filesystem)`;
+			assert.ok(inMemory - small >= sizes.small.size, `default mode holds the whole video: +${mb(inMemory - small)} for a ${mb(sizes.small.size)} video`);
+		}
+		log(line);
+	} finally {
+		for (const emulator of emulators) await emulator.stop();
+	}
+}
+
+module.exports = {
+	name: 'hostile-hosts',
+	about: 'stalled and endless video hosts are cut off; a forged callback changes nothing; memory per binary data mode',
+	async run(ctx) {
+		await ctx.check('hostile video hosts (n8n execute): a host that stalls is cut off at the download deadline, an endless one at Max Video Size; each fails only its item, once', async () => {
+			await hostileHostChecks('execute', ctx);
+		});
+		await ctx.check(`binary data modes (n8n execute): in filesystem mode the peak memory does not follow the video's size${ctx.major < 2 ? '; the in-memory default mode holds the whole video' : ''}`, async () => {
+			await binaryModeMemoryCheck(ctx.major, ctx);
+		});
+		await ctx.check('n8n start, a forged "succeeded" callback for a running task: the execution keeps waiting, nothing is fetched from the forger\'s host; the real result resumes it', async () => {
+			await ctx.startServer();
+			await hostileHostChecks('start', ctx);
+		});
+	},
+};
