@@ -19,6 +19,8 @@ import { callbackAddressOf, checkReachable, pauseForCallbacks } from './callback
 import { ItemResults, serviceError, taskFailedError } from './itemResults';
 import { DownloadQueue } from '../helpers/downloadQueue';
 import type { DownloadSettings } from './videoDownload';
+import type { SubmitInFlight } from './submitAtStop';
+import { stoppedSubmitNote } from './submitAtStop';
 import { attachVideo, readDownloadSettings } from './videoDownload';
 
 export type WaitMode = 'poll' | 'callback' | 'none';
@@ -61,6 +63,9 @@ export async function createVideos(
 	// Without continue-on-fail the first failure fails the node: nothing more is submitted (or paid
 	// for), and the node does not wait for the rest.
 	let failedFast = false;
+	// A create whose answer the user's stop cut off: it may have been created (and paid) all the same.
+	const atStop: { submit?: SubmitInFlight } = {};
+	const planOfBody = new Map(plans.map((plan) => [plan.body, plan.key]));
 
 	const run = await settle(async () => {
 		const waiting = plans.filter((plan) => plan.wait);
@@ -71,7 +76,13 @@ export async function createVideos(
 				maxConcurrent: Math.min(...plans.map((plan) => plan.maxConcurrent || Infinity)),
 			},
 			{
-				submit: async (body, timeoutMs) => await client.submit(body, timeoutMs),
+				submit: async (body, timeoutMs) => {
+					const sending = { itemIndex: planOfBody.get(body) ?? -1, body, sentAt: Date.now() };
+					const answer = await settle(async () => await client.submit(body, timeoutMs));
+					if (answer.ok) return answer.value;
+					if (signal?.aborted) atStop.submit = sending;
+					return await Promise.reject(answer.error);
+				},
 				query: async (ids, timeoutMs) => await client.retrieveBatch(ids, timeoutMs),
 				listSince: async (createdAtMin) => await client.listSince(createdAtMin),
 				pause: async (ms) => await pause(ms, signal),
@@ -113,7 +124,7 @@ export async function createVideos(
 			}
 		}
 	});
-	if (!run.ok) results.abort(run.error);
+	if (!run.ok) results.abort(run.error, atStop.submit && stoppedSubmitNote(atStop.submit));
 	if (awaited.length === 0) return results.collect();
 	return await pauseForCallbacks(this, client, results, awaited, Math.max(...plans.map((plan) => plan.maxWaitMs)));
 }

@@ -70,9 +70,12 @@ export class ItemResults {
 	}
 
 	/** Errors that end the whole run (a cancelled execution) still name the paid tasks. */
-	abort(error: unknown): never {
-		throw this.withCreatedTasks(this.toNodeError(error, undefined));
+	abort(error: unknown, note?: string): never {
+		const nodeError = this.toNodeError(error, undefined);
+		if (note) nodeError.description = nodeError.description ? `${note}\n\n${nodeError.description}` : note;
+		throw this.withCreatedTasks(nodeError);
 	}
+
 
 	collect(): INodeExecutionData[] {
 		return this.results.flat();
