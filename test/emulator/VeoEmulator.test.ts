@@ -499,7 +499,7 @@ describe('injected faults', () => {
 		emu.inject({ path: '/veo/videos', kind: 'late-create', delayMs: 150 });
 		const answer = await create();
 		expect(answer.status).toBe(504);
-		expect(answer.body.error.code).toBe('timeout');
+		expect((answer.body as unknown as { error: { code: string } }).error.code).toBe('timeout');
 		expect(emu.listTasks()).toHaveLength(0);
 		await new Promise((resolve) => setTimeout(resolve, 300));
 		expect(emu.listTasks()).toHaveLength(1);
