@@ -282,6 +282,19 @@ describe('runVideoBatch when the service refuses new videos (429)', () => {
 describe('runVideoBatch when a create has no clear answer (never pays twice)', () => {
 	const limits: Limits = { taskMs: 10_000, maxInFlight: 10, submitsPerSecond: Infinity };
 
+	it('gives every create its full time-out, whatever is left of Max Wait: one cut short may still be paid', async () => {
+		const service = simulatedService(limits);
+		const timeouts: number[] = [];
+		await runVideoBatch(jobs(2).map((job) => ({ ...job, maxWaitMs: 2000 })), { pollIntervalMs: 1000, maxConcurrent: 1 }, {
+			...service.deps,
+			submit: async (body, timeoutMs) => {
+				timeouts.push(timeoutMs);
+				return await service.deps.submit(body, timeoutMs);
+			},
+		});
+		expect(timeouts).toEqual([60_000, 60_000]);
+	});
+
 	it('adopts the task the service created before the connection dropped: one task, no second charge', async () => {
 		const service = simulatedService(limits);
 		service.fault.next = 'drop-after-create';
