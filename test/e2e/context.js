@@ -15,6 +15,8 @@
  *                        REJECT-ME fails) and its URL: the credential CRED_ID of fixtures.js points at it
  *   cbEmu, cbBaseUrl     a second emulator (5 s videos) for the pause scenarios, so that its request
  *                        log holds only their traffic
+ *   platform             the files endpoint's emulator (its own base URL and PLATFORM_TOKEN): the
+ *                        credential CRED_ID uploads binary images there
  *   scenarios            the scenarios of this run (setup imports what they declare)
  *   timings              name → seconds, printed at the end
  */
@@ -23,7 +25,8 @@ const os = require('node:os');
 const path = require('node:path');
 const { N8nInstance } = require('../../scripts/lib/n8n-instance');
 const { test } = require('./harness');
-const { TOKEN } = require('./fixtures');
+const { EMULATOR_BUILD_DIR } = require('../../scripts/lib/emulator');
+const { PLATFORM_TOKEN, TOKEN } = require('./fixtures');
 
 const OWNER = { email: 'e2e@example.com', password: 'E2e-Passw0rd!' };
 
@@ -36,6 +39,9 @@ async function createContext({ major, install, tarball, VeoEmulator, scenarios, 
 	const baseUrl = await emu.start();
 	const cbEmu = new VeoEmulator({ token: TOKEN, pendingMs: 2000, runningMs: 3000, videoSize: 192 * 1024 + 5 });
 	const cbBaseUrl = await cbEmu.start();
+	const { PlatformFilesEmulator } = require(path.join(EMULATOR_BUILD_DIR, 'platformFiles.js'));
+	const platform = new PlatformFilesEmulator({ token: PLATFORM_TOKEN });
+	await platform.start();
 	const label = `[n8n ${install.profile.n8n}]`;
 	return {
 		major,
@@ -48,6 +54,7 @@ async function createContext({ major, install, tarball, VeoEmulator, scenarios, 
 		baseUrl,
 		cbEmu,
 		cbBaseUrl,
+		platform,
 		scenarios,
 		timings,
 		check: (name, fn) => test(`${label} ${name}`, fn),
@@ -60,6 +67,7 @@ async function createContext({ major, install, tarball, VeoEmulator, scenarios, 
 			await instance.stop();
 			await emu.stop();
 			await cbEmu.stop();
+			await platform.stop();
 		},
 	};
 }
