@@ -43,8 +43,14 @@ export interface PlatformRequest {
 	upload?: UploadRecord;
 }
 
-/** `status`: answer with that status and a service error; `drop`: close the connection without an answer. */
-export type UploadFault = { kind: 'status'; status: number; count?: number } | { kind: 'drop'; count?: number };
+/**
+ * `status`: answer with that status and a service error; `drop`: close the connection without an
+ * answer; `redirect`: a 307 to `location` (a client that follows it would send the file and its token on).
+ */
+export type UploadFault =
+	| { kind: 'status'; status: number; count?: number }
+	| { kind: 'drop'; count?: number }
+	| { kind: 'redirect'; location: string; count?: number };
 
 export class PlatformFilesEmulator {
 	readonly requests: PlatformRequest[] = [];
@@ -157,6 +163,12 @@ export class PlatformFilesEmulator {
 			}
 			const body = await readLimited(req, MAX_UPLOAD_BYTES + 64 * 1024);
 			entry.size = body?.length ?? 0;
+			if (fault?.kind === 'redirect') {
+				entry.status = 307;
+				res.writeHead(307, { location: fault.location, 'content-length': '0' });
+				res.end();
+				return;
+			}
 			if (fault?.kind === 'status') {
 				const code = fault.status === 401 ? 'invalid_token' : fault.status >= 500 ? 'api_error' : 'bad_request';
 				return fail(fault.status, code, `injected ${fault.status}`);

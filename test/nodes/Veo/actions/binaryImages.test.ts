@@ -178,7 +178,7 @@ describe('Images from binary fields: checked, uploaded to the files endpoint, th
 
 			expect(result.error).toBeInstanceOf(NodeApiError);
 			expect(result.error?.message).toMatch(/^The upload of the image in binary field 'data' to Ace Data Cloud failed: .* \[item 0\]$/);
-			expect(result.error?.description).toMatch(/No video was created or charged for this item/);
+			expect((result.error as NodeApiError).description).toMatch(/No video was created or charged for this item/);
 			expect(JSON.stringify((result.error as NodeApiError).context ?? {}) + JSON.stringify(result.error)).toContain(code);
 			expect(counts()).toEqual({ uploads: 0, uploadAttempts: 1, creates: 0 });
 		});
@@ -186,7 +186,7 @@ describe('Images from binary fields: checked, uploaded to the files endpoint, th
 		it('a 401 points at the Platform Token', async () => {
 			platform.inject({ kind: 'status', status: 401 });
 			const result = await run(FIRST_FROM_BINARY, { binaries: [{ data: png() }] });
-			expect(result.error?.description).toMatch(/Check the Platform Token/);
+			expect((result.error as NodeApiError).description).toMatch(/Check the Platform Token/);
 		});
 
 		it('a dropped connection', async () => {
@@ -196,6 +196,21 @@ describe('Images from binary fields: checked, uploaded to the files endpoint, th
 			expect(result.error).toBeInstanceOf(NodeApiError);
 			expect(result.error?.message).toMatch(/^The upload of the image in binary field 'data' to Ace Data Cloud failed/);
 			expect(counts()).toEqual({ uploads: 0, uploadAttempts: 1, creates: 0 });
+		});
+
+		it('a redirect is not followed: the file and the platform token go nowhere else', async () => {
+			const elsewhere = new PlatformFilesEmulator({ token: PLATFORM_TOKEN });
+			await elsewhere.start();
+			try {
+				platform.inject({ kind: 'redirect', location: `${elsewhere.baseUrl}/api/v1/files/` });
+				const result = await run(FIRST_FROM_BINARY, { binaries: [{ data: png() }] });
+
+				expect(result.error).toBeInstanceOf(NodeApiError);
+				expect(elsewhere.requests).toEqual([]);
+				expect(counts()).toEqual({ uploads: 0, uploadAttempts: 1, creates: 0 });
+			} finally {
+				await elsewhere.stop();
+			}
 		});
 
 		it('with continue-on-fail: the failed upload is an error item, the other item is uploaded and made', async () => {
