@@ -11,7 +11,7 @@ const fs = require('node:fs');
 const path = require('node:path');
 const { ROOT } = require('../../../scripts/lib/util');
 const { nodeItems } = require('../../../scripts/lib/n8n-rest');
-const { EXAMPLE_IDS, PLATFORM_TOKEN, TOKEN } = require('../fixtures');
+const { CRED_ID, CRED_NAME, EXAMPLE_IDS, PLATFORM_TOKEN, TOKEN } = require('../fixtures');
 const { executeOk, checkVideoBinary, checkSucceeded, since, checkBearer } = require('../checks');
 
 const example = () => JSON.parse(fs.readFileSync(path.join(ROOT, 'examples', '08-image-to-video-from-binary.json'), 'utf8'));
@@ -58,6 +58,20 @@ module.exports = {
 			assert.deepEqual(platform.requests.map((r) => r.headers.authorization), [`Bearer ${PLATFORM_TOKEN}`]);
 			assert.ok(seen.all.every((r) => r.headers.authorization === undefined || r.headers.authorization === `Bearer ${TOKEN}`));
 			assert.ok(!JSON.stringify(runJson).includes(PLATFORM_TOKEN), 'the platform token is not in the run data');
+		});
+
+		await ctx.check("credential test with a platform token set: the API token (only) reaches the Veo API, nothing the platform", async () => {
+			await ctx.startServer();
+			const mark = emu.requests.length;
+			platform.reset();
+			const data = { apiToken: TOKEN, baseUrl: ctx.baseUrl, platformToken: PLATFORM_TOKEN, platformBaseUrl: platform.baseUrl };
+			const answer = await instance.rest('POST', '/rest/credentials/test', { credentials: { id: CRED_ID, name: CRED_NAME, type: 'aceDataCloudApi', data } });
+			assert.equal(answer.status, 200, JSON.stringify(answer.body));
+			assert.equal(answer.body.data.status, 'OK', JSON.stringify(answer.body));
+			const seen = since(emu, mark).queries;
+			assert.equal(seen.length, 1);
+			assert.equal(seen[0].headers.authorization, `Bearer ${TOKEN}`);
+			assert.deepEqual(platform.requests, []);
 		});
 	},
 };
