@@ -1,7 +1,9 @@
+import { createHash } from 'node:crypto';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 import type { IBinaryData, IDataObject } from 'n8n-workflow';
 
 import { PlatformFilesEmulator } from '../../../emulator/platformFiles';
+import { storeBinary } from '../../../helpers/runNode';
 import { createBodies, json, PLATFORM_TOKEN, runVeo, TOKEN, useEmulator } from '../fixture';
 import type { RunVeoOptions } from '../fixture';
 
@@ -59,6 +61,37 @@ describe('Images from binary fields: checked, uploaded to the files endpoint, th
 				['end.jpg', 'image/jpeg'],
 			]);
 			expect((createBodies(veo())[0] as { image_urls: string[] }).image_urls).toEqual(uploadedUrls());
+		});
+
+		it("reads a binary from n8n's store (as in n8n 2.x): checked by its metadata and first bytes, uploaded byte for byte", async () => {
+			const big = Buffer.concat([PNG, Buffer.alloc(3 * 1024 * 1024, 7)]);
+			const data = await storeBinary(big, 'stored.png', 'image/png');
+			expect(data.id).toBeDefined();
+			const result = await run(FIRST_FROM_BINARY, { binaries: [{ data }] });
+
+			expect(result.error).toBeUndefined();
+			expect(counts()).toEqual({ uploads: 1, uploadAttempts: 1, creates: 1 });
+			expect(platform.uploads()[0]).toMatchObject({
+				fileName: 'stored.png',
+				size: big.length,
+				sha256: createHash('sha256').update(big).digest('hex'),
+			});
+		});
+
+		it('refuses a stored binary whose bytes are not an image, before any upload', async () => {
+			const data = await storeBinary(PAGE, 'page.png', 'image/png');
+			const result = await run(FIRST_FROM_BINARY, { binaries: [{ data }] });
+
+			expect(result.error?.message).toBe("The binary field 'data' is labelled 'image/png', but its content is not a png, jpeg or webp image [item 0]");
+			expect(counts()).toEqual({ uploads: 0, uploadAttempts: 0, creates: 0 });
+		});
+
+		it('refuses a stored image over 20 MB by its size in the store, before any upload', async () => {
+			const data = await storeBinary(Buffer.concat([PNG, Buffer.alloc(20 * 1024 * 1024)]), 'big.png', 'image/png');
+			const result = await run(FIRST_FROM_BINARY, { binaries: [{ data }] });
+
+			expect(result.error?.message).toBe("The image in the binary field 'data' is 20 MB, more than the 20 MB the node uploads [item 0]");
+			expect(counts()).toEqual({ uploads: 0, uploadAttempts: 0, creates: 0 });
 		});
 
 		it('sends the platform token to the files endpoint only, and the API token to the Veo API only', async () => {
