@@ -10,7 +10,7 @@ import { InputError } from '../helpers/inputError';
 import type { VeoCreateBody } from '../helpers/requestBody';
 import { settle } from '../helpers/settle';
 import type { PlatformFiles } from '../transport/platformFiles';
-import { createPlatformFiles, MissingPlatformToken, PLATFORM_TOKENS_PAGE } from '../transport/platformFiles';
+import { createPlatformFiles, PlatformCredentialError, PLATFORM_TOKENS_PAGE } from '../transport/platformFiles';
 import { VeoRequestError } from '../transport/veoClient';
 import type { ItemResults } from './itemResults';
 import { serviceError } from './itemResults';
@@ -50,7 +50,7 @@ export async function uploadBinaryImages<P extends BinaryImagePlan>(
 
 	const files = await settle(async () => await createPlatformFiles(ctx));
 	if (!files.ok) {
-		const error = files.error instanceof MissingPlatformToken ? new InputError('Image Source', files.error.message) : files.error;
+		const error = files.error instanceof PlatformCredentialError ? new InputError('Image Source', files.error.message) : files.error;
 		for (const plan of withImages) fail(plan.key, error);
 		return plans.filter((plan) => !failed.has(plan.key));
 	}

@@ -25,26 +25,28 @@ export interface PlatformFiles {
 	upload(file: UploadFile): Promise<string>;
 }
 
-/** Thrown before any request when the credential has no platform token. */
-export class MissingPlatformToken extends Error {
-	constructor() {
-		super(
-			`Images from binary fields are uploaded to Ace Data Cloud first, which needs a Platform Token in the Ace Data Cloud API credential. Make one at ${PLATFORM_TOKENS_PAGE} (it starts with "platform-") and add it to the credential.`,
-		);
-		this.name = 'MissingPlatformToken';
+/** Thrown before any request when the credential cannot upload: no platform token, or no usable address. */
+export class PlatformCredentialError extends Error {
+	constructor(message: string) {
+		super(message);
+		this.name = 'PlatformCredentialError';
 	}
 }
 
 export async function createPlatformFiles(ctx: IExecuteFunctions): Promise<PlatformFiles> {
 	const credentials = await ctx.getCredentials(CREDENTIAL_NAME);
 	const platformToken = String(credentials.platformToken ?? '').trim();
-	if (!platformToken) throw new MissingPlatformToken();
+	if (!platformToken) {
+		throw new PlatformCredentialError(
+			`Images from binary fields are uploaded to Ace Data Cloud first, which needs a Platform Token in the Ace Data Cloud API credential. Make one at ${PLATFORM_TOKENS_PAGE} (it starts with "platform-") and add it to the credential.`,
+		);
+	}
 	const baseUrl = String(credentials.platformBaseUrl || DEFAULT_PLATFORM_BASE_URL).trim().replace(/\/+$/, '');
 	if (!isWebAddress(baseUrl)) {
-		throw new VeoRequestError({
-			code: 'invalid_platform_base_url',
-			message: "The 'Platform Base URL' of the Ace Data Cloud API credential is not an http or https address",
-		});
+		// The value is not quoted back: a token pasted into the wrong field would end up in the message.
+		throw new PlatformCredentialError(
+			"The 'Platform Base URL' of the Ace Data Cloud API credential is not an http or https address. Set it to https://platform.acedata.cloud.",
+		);
 	}
 	// Neither token may come back in a message, whatever the platform or the network says.
 	const secrets = [platformToken, String(credentials.apiToken ?? '')].filter(Boolean);

@@ -201,6 +201,16 @@ describe('Images from binary fields: checked, uploaded to the files endpoint, th
 		expect(veo().requests).toEqual([]);
 	});
 
+	it('with a Platform Base URL that is not a web address fails before any request, without quoting it', async () => {
+		const result = await run(FIRST_FROM_BINARY, { binaries: [{ data: png() }], platform: { token: PLATFORM_TOKEN, baseUrl: 'platform-oops-pasted-token' } });
+
+		expect(result.error).toBeInstanceOf(NodeOperationError);
+		expect(result.error?.message).toMatch(/^The 'Platform Base URL' .* is not an http or https address.* \[item 0\]$/);
+		expect(result.error?.message).not.toContain('platform-oops');
+		expect(platform.requests).toEqual([]);
+		expect(veo().requests).toEqual([]);
+	});
+
 	describe('an upload that fails fails its item before its create: nothing is paid for it', () => {
 		it.each([
 			['a 500', { kind: 'status', status: 500 } as const, 'api_error'],
