@@ -1,8 +1,9 @@
 import type {
-	IAuthenticateGeneric,
+	ICredentialDataDecryptedObject,
 	Icon,
 	ICredentialTestRequest,
 	ICredentialType,
+	IHttpRequestOptions,
 	INodeProperties,
 } from 'n8n-workflow';
 
@@ -37,16 +38,35 @@ export class AceDataCloudApi implements ICredentialType {
 			description:
 				'Address of the Ace Data Cloud API. Change it only for a self-hosted gateway or a local test server.',
 		},
+		{
+			displayName: 'Platform Token',
+			name: 'platformToken',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			description:
+				'Only needed to make videos from binary images: the node uploads them to Ace Data Cloud first. A platform token starts with "platform-"; make one at platform.acedata.cloud/console/platform-tokens.',
+		},
+		{
+			displayName: 'Platform Base URL',
+			name: 'platformBaseUrl',
+			type: 'string',
+			default: 'https://platform.acedata.cloud',
+			description: 'Address of the Ace Data Cloud platform, which takes image uploads. Change it only for a local test server.',
+		},
 	];
 
-	authenticate: IAuthenticateGeneric = {
-		type: 'generic',
-		properties: {
-			headers: {
-				Authorization: '=Bearer {{$credentials.apiToken}}',
-			},
-		},
-	};
+	// Two tokens, each for its own host: the platform token goes only to the platform's API, the API
+	// token everywhere else. A generic header could carry just one of them.
+	async authenticate(credentials: ICredentialDataDecryptedObject, requestOptions: IHttpRequestOptions): Promise<IHttpRequestOptions> {
+		const address = `${String(requestOptions.baseURL ?? '').replace(/\/+$/, '')}${requestOptions.url}`;
+		const platformApi = `${String(credentials.platformBaseUrl || 'https://platform.acedata.cloud').trim().replace(/\/+$/, '')}/api/`;
+		const token = address.startsWith(platformApi) ? credentials.platformToken : credentials.apiToken;
+		const headers = { ...requestOptions.headers };
+		for (const name of Object.keys(headers)) if (name.toLowerCase() === 'authorization') delete headers[name];
+		if (token) headers.Authorization = `Bearer ${String(token)}`;
+		return { ...requestOptions, headers };
+	}
 
 	// Listing zero tasks costs nothing and still checks the token. A redirect fails the test instead
 	// of being followed: n8n would send the Authorization header on to whatever host it names.

@@ -44,6 +44,7 @@ const OWNER = {
 	lastName: 'Developer',
 };
 const EMULATOR_TOKEN = 'local-emulator-token';
+const EMULATOR_PLATFORM_TOKEN = 'platform-local-emulator-token';
 const EMULATOR_CRED = { id: 'veoLocalEmulator', name: 'Veo (local emulator)' };
 const REAL_CRED = { id: 'veoAceDataCloud1', name: 'Ace Data Cloud (real service)' };
 // Realistic but short: a real Veo task takes 1-3 minutes; here it is queued 3 s and renders 9 s.
@@ -126,7 +127,7 @@ async function main() {
 	log('step 1/6: build and pack the package');
 	const packDir = fs.mkdtempSync(path.join(os.tmpdir(), 'veo-start-pack-'));
 	const tarball = await packPackage(packDir);
-	const { VeoEmulator } = await buildEmulator();
+	const { VeoEmulator, PlatformFilesEmulator } = await buildEmulator();
 
 	log(`step 2/6: n8n ${profile.n8n} (installed once per machine; times and disk: docs/quick-start.md; progress below)`);
 	const install = await ensureN8n(MAJOR);
@@ -149,6 +150,9 @@ async function main() {
 
 	log('step 4/6: start the Veo emulator');
 	const emulator = await startEmulator(VeoEmulator);
+	// The files endpoint (binary images are uploaded there), on its own port with its own token.
+	const platform = new PlatformFilesEmulator({ token: EMULATOR_PLATFORM_TOKEN });
+	const platformUrl = await platform.start();
 	let stopping = false;
 	const stopAll = async (code = 0) => {
 		if (stopping) return;
@@ -156,6 +160,7 @@ async function main() {
 		log('stopping n8n and the emulator…');
 		await n8n.stop().catch(() => undefined);
 		await emulator.stop().catch(() => undefined);
+		await platform.stop().catch(() => undefined);
 		log('stopped.');
 		process.exit(code);
 	};
@@ -173,7 +178,7 @@ async function main() {
 
 	try {
 		log('step 5/6: import credentials and example workflows');
-		const creds = [{ ...EMULATOR_CRED, type: 'aceDataCloudApi', data: { apiToken: EMULATOR_TOKEN, baseUrl: emulator.baseUrl } }];
+		const creds = [{ ...EMULATOR_CRED, type: 'aceDataCloudApi', data: { apiToken: EMULATOR_TOKEN, baseUrl: emulator.baseUrl, platformToken: EMULATOR_PLATFORM_TOKEN, platformBaseUrl: platformUrl } }];
 		if (process.env.ACEDATA_API_TOKEN) {
 			creds.push({
 				...REAL_CRED,
@@ -231,6 +236,7 @@ async function main() {
               (the video is ready in about 12 s; open the Veo node's output to watch it)
 
     Veo emulator   ${emulator.baseUrl}  credential "${EMULATOR_CRED.name}"${emulator.playable ? '' : ' (fake mp4 bytes)'}
+    Files endpoint ${platformUrl}  (binary images are uploaded there, with the same credential)
     Real service   ${process.env.ACEDATA_API_TOKEN ? `credential "${REAL_CRED.name}" (ACEDATA_API_TOKEN)` : 'set ACEDATA_API_TOKEN to add a credential for https://api.acedata.cloud'}
     n8n data       ${path.join(home, '.n8n')}   (npm start -- --fresh to start over)
     n8n log        ${n8n.logFile}

@@ -20,6 +20,7 @@ async function buildEmulator() {
 			tsc,
 			path.join(ROOT, 'test', 'emulator', 'VeoEmulator.ts'),
 			path.join(ROOT, 'test', 'emulator', 'cli.ts'),
+			path.join(ROOT, 'test', 'emulator', 'platformFiles.ts'),
 			'--outDir', OUT_DIR,
 			'--rootDir', path.join(ROOT, 'test', 'emulator'),
 			'--module', 'commonjs',
@@ -32,7 +33,8 @@ async function buildEmulator() {
 		],
 		{ cwd: ROOT, logFile, label: 'tsc (Veo emulator)', quiet: true },
 	);
-	return require(path.join(OUT_DIR, 'VeoEmulator.js'));
+	// The files endpoint of the platform host is a second server, next to the Veo API.
+	return { ...require(path.join(OUT_DIR, 'VeoEmulator.js')), ...require(path.join(OUT_DIR, 'platformFiles.js')) };
 }
 
 module.exports = { buildEmulator, EMULATOR_BUILD_DIR: OUT_DIR };

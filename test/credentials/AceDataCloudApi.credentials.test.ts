@@ -31,12 +31,39 @@ describe('Ace Data Cloud API credential', () => {
 		expect(emulator().requests[0].path).toBe('/veo/tasks');
 	});
 
-	it('keeps the token in a password field and sends it only as a bearer header', () => {
+	it('keeps both tokens in password fields', () => {
 		const credential = new AceDataCloudApi();
-		expect(credential.properties.find((property) => property.name === 'apiToken')?.typeOptions?.password).toBe(true);
-		expect(credential.authenticate).toEqual({
-			type: 'generic',
-			properties: { headers: { Authorization: '=Bearer {{$credentials.apiToken}}' } },
+		for (const name of ['apiToken', 'platformToken']) {
+			expect(credential.properties.find((property) => property.name === name)?.typeOptions?.password).toBe(true);
+		}
+		expect(credential.properties.find((property) => property.name === 'platformBaseUrl')?.default).toBe('https://platform.acedata.cloud');
+	});
+
+	describe('sends each token only to its own host, as a bearer header', () => {
+		const credentials = {
+			apiToken: 'api-secret',
+			baseUrl: 'https://api.acedata.cloud',
+			platformToken: 'platform-secret',
+			platformBaseUrl: 'https://platform.acedata.cloud/',
+		};
+		const authorization = async (options: { url: string; baseURL?: string }, data: Record<string, string> = credentials) => {
+			const signed = await new AceDataCloudApi().authenticate(data, { ...options, headers: { authorization: 'Bearer forged' } });
+			return signed.headers;
+		};
+
+		it('the API token to the Veo API (also in the credential test, which uses baseURL)', async () => {
+			expect(await authorization({ url: 'https://api.acedata.cloud/veo/videos' })).toEqual({ Authorization: 'Bearer api-secret' });
+			expect(await authorization({ baseURL: 'https://api.acedata.cloud', url: '/veo/tasks' })).toEqual({ Authorization: 'Bearer api-secret' });
+		});
+
+		it("the platform token to the platform's API only", async () => {
+			expect(await authorization({ url: 'https://platform.acedata.cloud/api/v1/files/' })).toEqual({ Authorization: 'Bearer platform-secret' });
+			// A look-alike host that merely starts with the same letters is not the platform.
+			expect(await authorization({ url: 'https://platform.acedata.cloud.evil.example/api/v1/files/' })).toEqual({ Authorization: 'Bearer api-secret' });
+		});
+
+		it('no token at all to the platform when no platform token is set (never the API token)', async () => {
+			expect(await authorization({ url: 'https://platform.acedata.cloud/api/v1/files/' }, { ...credentials, platformToken: '' })).toEqual({});
 		});
 	});
 

@@ -15,6 +15,8 @@
  *                        REJECT-ME fails) and its URL: the credential CRED_ID of fixtures.js points at it
  *   cbEmu, cbBaseUrl     a second emulator (5 s videos) for the pause scenarios, so that its request
  *                        log holds only their traffic
+ *   platform             the files endpoint's emulator (its own base URL and PLATFORM_TOKEN): the
+ *                        credential CRED_ID uploads binary images there
  *   scenarios            the scenarios of this run (setup imports what they declare)
  *   VeoEmulator          the emulator's class, for a scenario that needs one of its own
  *   timings              name → seconds, printed at the end
@@ -24,7 +26,8 @@ const os = require('node:os');
 const path = require('node:path');
 const { N8nInstance } = require('../../scripts/lib/n8n-instance');
 const { test } = require('./harness');
-const { TOKEN } = require('./fixtures');
+const { EMULATOR_BUILD_DIR } = require('../../scripts/lib/emulator');
+const { PLATFORM_TOKEN, TOKEN } = require('./fixtures');
 
 const OWNER = { email: 'e2e@example.com', password: 'E2e-Passw0rd!' };
 
@@ -37,6 +40,9 @@ async function createContext({ major, install, tarball, VeoEmulator, scenarios, 
 	const baseUrl = await emu.start();
 	const cbEmu = new VeoEmulator({ token: TOKEN, pendingMs: 2000, runningMs: 3000, videoSize: 192 * 1024 + 5 });
 	const cbBaseUrl = await cbEmu.start();
+	const { PlatformFilesEmulator } = require(path.join(EMULATOR_BUILD_DIR, 'platformFiles.js'));
+	const platform = new PlatformFilesEmulator({ token: PLATFORM_TOKEN });
+	await platform.start();
 	const label = `[n8n ${install.profile.n8n}]`;
 	return {
 		major,
@@ -49,6 +55,7 @@ async function createContext({ major, install, tarball, VeoEmulator, scenarios, 
 		baseUrl,
 		cbEmu,
 		cbBaseUrl,
+		platform,
 		scenarios,
 		timings,
 		VeoEmulator,
@@ -62,6 +69,7 @@ async function createContext({ major, install, tarball, VeoEmulator, scenarios, 
 			await instance.stop();
 			await emu.stop();
 			await cbEmu.stop();
+			await platform.stop();
 		},
 	};
 }

@@ -11,6 +11,7 @@ const { PACKAGE, NODE_TYPE } = require('./harness');
 
 const TOKEN = 'e2e-good-token-7f3a';
 const BAD_TOKEN = 'e2e-wrong-token';
+const PLATFORM_TOKEN = 'platform-e2e-token-91c4';
 const TOOL_TYPE = `${PACKAGE}.veoTool`;
 const CRED_ID = 'veoLocalEmulator';
 const CRED_NAME = 'Veo (local emulator)';
@@ -22,6 +23,7 @@ const EXAMPLE_IDS = {
 	hd: 'veoExample05Hd10',
 	agent: 'veoExample06Agen',
 	pause: 'veoExample07Paus',
+	binary: 'veoExample08Binr',
 };
 
 const readExample = (file) => JSON.parse(fs.readFileSync(path.join(ROOT, 'examples', file), 'utf8'));
@@ -42,4 +44,4 @@ function pauseExample() {
 }
 
 
-module.exports = { TOKEN, BAD_TOKEN, TOOL_TYPE, CRED_ID, CRED_NAME, EXAMPLE_IDS, readExample, pauseExample };
+module.exports = { TOKEN, BAD_TOKEN, PLATFORM_TOKEN, TOOL_TYPE, CRED_ID, CRED_NAME, EXAMPLE_IDS, readExample, pauseExample };

@@ -31,6 +31,7 @@ import {
 	createRunExecutionData,
 	deepCopy,
 	type IAuthenticateGeneric,
+	type IBinaryData,
 	type ICredentialDataDecryptedObject,
 	type ICredentialType,
 	type ExecutionStatus,
@@ -276,6 +277,16 @@ function defaultVersion(nodeType: INodeType | IVersionedNodeType): number {
 }
 
 /** A copy as n8n's database gives data back: no shared objects, dates as strings. */
+/**
+ * Puts bytes in n8n's binary store (filesystem mode), as an upstream node would in n8n 2.x: the
+ * returned binary has an `id` and no inline data, so a node must read it through the store.
+ */
+export async function storeBinary(bytes: Buffer, fileName: string, mimeType: string): Promise<IBinaryData> {
+	const binaryData = await (services ??= setUpServices());
+	const location = { type: 'execution' as const, workflowId: 'upstream', executionId: randomUUID() };
+	return await binaryData.store(location, bytes, { data: '', mimeType, fileName } as IBinaryData);
+}
+
 export function stored<T>(value: T): T {
 	return JSON.parse(JSON.stringify(value)) as T;
 }

@@ -16,6 +16,10 @@ import { runVideoBatch } from '../helpers/videoBatch';
 import { createVeoClient, VeoRequestError } from '../transport/veoClient';
 import type { AwaitedTask } from '../helpers/callbackLedger';
 import { callbackAddressOf, checkReachable, pauseForCallbacks } from './callbackWait';
+import { uploadBinaryImages } from './binaryImages';
+import type { BinaryImageRef } from '../helpers/binaryImageRefs';
+import { binaryImagesOf } from '../helpers/binaryImageRefs';
+import { MAX_INGREDIENT_IMAGES } from '../helpers/requestBody';
 import { ItemResults, serviceError, taskFailedError } from './itemResults';
 import { DownloadQueue } from '../helpers/downloadQueue';
 import type { DownloadSettings } from './videoDownload';
@@ -34,6 +38,8 @@ interface ItemPlan extends BatchJob {
 	maxConcurrent: number;
 	/** Submitted with this execution's resume address; the execution pauses until it reports. */
 	awaitsCallback: boolean;
+	/** Images to upload before the create; their URLs complete the body. */
+	binaryImages?: BinaryImageRef[];
 }
 
 /**
@@ -47,11 +53,13 @@ export async function createVideos(
 ): Promise<INodeExecutionData[]> {
 	const results = new ItemResults(this, this.getInputData().length);
 	const callbackUrl = readWaitMode(this, 0) === 'callback' ? callbackAddressOf(this) : undefined;
-	const plans = planItems(this, readInput, results, callbackUrl);
-	if (plans.length === 0) return results.collect();
+	const checkedPlans = planItems(this, readInput, results, callbackUrl);
+	if (checkedPlans.length === 0) return results.collect();
 
 	const client = await createVeoClient(this);
 	if (callbackUrl) checkReachable(this, callbackUrl, client.baseUrl);
+	const plans = await uploadBinaryImages(this, checkedPlans, results);
+	if (plans.length === 0) return results.collect();
 	const awaited: AwaitedTask[] = [];
 	const signal = this.getExecutionCancelSignal?.();
 	const planOf = new Map(plans.map((plan) => [plan.key, plan]));
@@ -199,6 +207,7 @@ function planItem(ctx: IExecuteFunctions, itemIndex: number, input: CreateInput,
 		pollIntervalMs: pollInterval * 1000,
 		maxConcurrent,
 		awaitsCallback: mode === 'callback',
+		binaryImages: binaryImagesOf(input, MAX_INGREDIENT_IMAGES),
 	};
 }
 

@@ -2,11 +2,13 @@ import { updateDisplayOptions } from 'n8n-workflow';
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import { createVideos } from './createVideos';
-import { modelField, promptField, waitingFields } from './sharedFields';
+import { imageParameters } from './imageParameters';
+import { forImageSource, imageSourceField, modelField, promptField, waitingFields } from './sharedFields';
 
 const properties: INodeProperties[] = [
 	promptField,
 	modelField,
+	imageSourceField,
 	{
 		displayName: 'First Frame URL',
 		name: 'firstFrameUrl',
@@ -15,6 +17,7 @@ const properties: INodeProperties[] = [
 		required: true,
 		placeholder: 'https://example.com/first-frame.png',
 		description: 'Public http(s) address of the image the video starts with',
+		...forImageSource('imageToVideo', 'url'),
 	},
 	{
 		displayName: 'Last Frame URL',
@@ -23,6 +26,25 @@ const properties: INodeProperties[] = [
 		default: '',
 		placeholder: 'https://example.com/last-frame.png',
 		description: 'Public http(s) address of the image the video should end with (optional)',
+		...forImageSource('imageToVideo', 'url'),
+	},
+	{
+		displayName: 'First Frame Binary Field',
+		name: 'firstFrameBinaryField',
+		type: 'string',
+		default: 'data',
+		required: true,
+		description: 'Name of the binary property of the input item that holds the image the video starts with (png, jpeg or webp)',
+		...forImageSource('imageToVideo', 'binary'),
+	},
+	{
+		displayName: 'Last Frame Binary Field',
+		name: 'lastFrameBinaryField',
+		type: 'string',
+		default: '',
+		placeholder: 'e.g. lastFrame',
+		description: 'Name of the binary property that holds the image the video should end with (optional)',
+		...forImageSource('imageToVideo', 'binary'),
 	},
 	...waitingFields('generation'),
 ];
@@ -34,8 +56,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		operation: 'imageToVideo',
 		prompt: this.getNodeParameter('prompt', itemIndex),
 		model: this.getNodeParameter('model', itemIndex),
-		firstFrameUrl: this.getNodeParameter('firstFrameUrl', itemIndex),
-		lastFrameUrl: this.getNodeParameter('lastFrameUrl', itemIndex, ''),
+		...imageParameters(this, itemIndex),
 		options: this.getNodeParameter('options', itemIndex, {}),
 	}));
 }

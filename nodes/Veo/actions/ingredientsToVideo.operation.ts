@@ -3,10 +3,12 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 
 import { INGREDIENTS_MODEL } from '../helpers/models';
 import { createVideos } from './createVideos';
-import { promptField, waitingFields } from './sharedFields';
+import { imageParameters } from './imageParameters';
+import { forImageSource, imageSourceField, promptField, waitingFields } from './sharedFields';
 
 const properties: INodeProperties[] = [
 	promptField,
+	imageSourceField,
 	{
 		displayName: 'Image URLs',
 		name: 'imageUrls',
@@ -17,6 +19,18 @@ const properties: INodeProperties[] = [
 		placeholder: 'https://example.com/person.png, https://example.com/product.png',
 		description:
 			'1 to 3 public http(s) image addresses, separated by commas or new lines (or an array from an expression), whose subjects appear in the video',
+		...forImageSource('ingredientsToVideo', 'url'),
+	},
+	{
+		displayName: 'Image Binary Fields',
+		name: 'imageBinaryFields',
+		type: 'string',
+		default: 'data',
+		required: true,
+		placeholder: 'e.g. data, product',
+		description:
+			'Names of 1 to 3 binary properties of the input item (png, jpeg or webp), separated by commas, whose subjects appear in the video',
+		...forImageSource('ingredientsToVideo', 'binary'),
 	},
 	{
 		displayName: `Ingredients to video always uses the model ${INGREDIENTS_MODEL}`,
@@ -33,7 +47,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 	return await createVideos.call(this, (itemIndex) => ({
 		operation: 'ingredientsToVideo',
 		prompt: this.getNodeParameter('prompt', itemIndex),
-		imageUrls: this.getNodeParameter('imageUrls', itemIndex),
+		...imageParameters(this, itemIndex),
 		options: this.getNodeParameter('options', itemIndex, {}),
 	}));
 }

@@ -32,6 +32,9 @@ export class ItemResults {
 
 	private readonly created = new Map<string, { itemIndex: number; state: TaskState }>();
 
+	/** JSON every regular output item of an item carries, such as the URLs its images were uploaded to. */
+	private readonly descriptions = new Map<number, IDataObject>();
+
 	constructor(
 		private readonly ctx: ResultContext,
 		itemCount: number,
@@ -40,6 +43,14 @@ export class ItemResults {
 	}
 
 	add(itemIndex: number, item: Pick<INodeExecutionData, 'json' | 'binary'>): void {
+		this.push(itemIndex, { ...item, json: { ...item.json, ...this.descriptions.get(itemIndex) } });
+	}
+
+	describe(itemIndex: number, json: IDataObject): void {
+		this.descriptions.set(itemIndex, { ...this.descriptions.get(itemIndex), ...json });
+	}
+
+	private push(itemIndex: number, item: Pick<INodeExecutionData, 'json' | 'binary'>): void {
 		this.results[itemIndex].push({ ...item, pairedItem: { item: itemIndex } });
 	}
 
@@ -61,7 +72,8 @@ export class ItemResults {
 		const nodeError = this.toNodeError(error, itemIndex);
 		const onError = onErrorOf(this.ctx.getNode());
 		if (onError === 'stop') throw this.withCreatedTasks(nodeError);
-		this.add(itemIndex, { json: errorItemJson(nodeError, onError === 'continueErrorOutput', task) });
+		// Error items keep their own shape: n8n routes them to the error output by it.
+		this.push(itemIndex, { json: errorItemJson(nodeError, onError === 'continueErrorOutput', task) });
 	}
 
 	/** Whether a failed item ends the run (On Error: Stop Workflow) instead of becoming an error item. */

@@ -243,3 +243,32 @@ export function waitingFields(kind: 'generation' | 'get1080p'): INodeProperties[
 		optionsCollection(kind, 2, waitOptions(v2Waiting, { '/waitMode': ['poll'] })),
 	];
 }
+
+/**
+ * Where Image and Ingredients to Video take their images from. URL stays the default, so the
+ * workflows made before the choice existed run as they did (no new node version needed).
+ */
+export const imageSourceField: INodeProperties = {
+	displayName: 'Image Source',
+	name: 'imageSource',
+	type: 'options',
+	options: [
+		{
+			name: 'Binary Field',
+			value: 'binary',
+			description: 'Images in binary properties of the input item, uploaded to Ace Data Cloud first (needs a Platform Token in the credential)',
+		},
+		{ name: 'URL', value: 'url', description: 'Public http(s) addresses of the images' },
+	],
+	default: 'url',
+	description: 'Where the images come from',
+};
+
+/**
+ * Shows a field only for one image source. The operation comes first: n8n shows a field at once when
+ * any rule's value is an expression, without checking the rules after it, so with an expression in
+ * Image Source the field must still be hidden for the other operations.
+ */
+export const forImageSource = (operation: 'imageToVideo' | 'ingredientsToVideo', source: 'url' | 'binary') => ({
+	displayOptions: { show: { operation: [operation], imageSource: [source] } },
+});

@@ -1,3 +1,4 @@
+import { binaryImagesOf } from './binaryImageRefs';
 import { InputError } from './inputError';
 import { URL_LIST_SEPARATOR, describeValue, parseTextList } from './inputList';
 import {
@@ -29,6 +30,11 @@ export interface CreateInput {
 	firstFrameUrl?: unknown;
 	lastFrameUrl?: unknown;
 	imageUrls?: unknown;
+	/** 'url' (the default) or 'binary': then the images are named by the three fields below. */
+	imageSource?: unknown;
+	firstFrameBinaryField?: unknown;
+	lastFrameBinaryField?: unknown;
+	imageBinaryFields?: unknown;
 	videoId?: unknown;
 	options?: GenerationOptions;
 }
@@ -83,6 +89,8 @@ export function buildCreateBody(input: CreateInput): VeoCreateBody {
 }
 
 function imagesFor(input: CreateInput): string[] {
+	// Binary images get their URLs from the upload, after every item is checked.
+	if (binaryImagesOf(input, MAX_INGREDIENT_IMAGES)) return [];
 	if (input.operation === 'imageToVideo') {
 		const first = singleUrl(input.firstFrameUrl, 'First Frame URL', true);
 		const last = singleUrl(input.lastFrameUrl, 'Last Frame URL', false);

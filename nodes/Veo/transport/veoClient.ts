@@ -256,7 +256,7 @@ function tooLarge(maxBytes: number): VeoRequestError {
 }
 
 /** Runs one HTTP exchange and turns a failure without an answer into a safe VeoRequestError. */
-async function send<T>(ctx: VeoNodeContext, secrets: string[], request: () => Promise<T>): Promise<T> {
+export async function send<T>(ctx: VeoNodeContext, secrets: string[], request: () => Promise<T>): Promise<T> {
 	const answer = await settle(request);
 	if (answer.ok) return answer.value;
 	if (cancelSignalOf(ctx)?.aborted) throw new ExecutionCancelled();

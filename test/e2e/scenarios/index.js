@@ -19,6 +19,7 @@
 module.exports = [
 	require('./setup'),
 	require('./examples'),
+	require('./binary-image'),
 	require('./tool'),
 	require('./errors'),
 	require('./credential'),

@@ -10,19 +10,22 @@ const path = require('node:path');
 const { ROOT } = require('../../../scripts/lib/util');
 const { installCommunityPackage } = require('../../../scripts/lib/n8n-install');
 const { PACKAGE } = require('../harness');
-const { TOKEN, BAD_TOKEN, CRED_ID, CRED_NAME, EXAMPLE_IDS } = require('../fixtures');
+const { TOKEN, BAD_TOKEN, PLATFORM_TOKEN, CRED_ID, CRED_NAME, EXAMPLE_IDS } = require('../fixtures');
+
+/** The emulator credential: the Veo emulator, and the files endpoint's emulator for binary images. */
+const emulatorCredentialData = ({ baseUrl, platform }) => ({ apiToken: TOKEN, baseUrl, platformToken: PLATFORM_TOKEN, platformBaseUrl: platform.baseUrl });
 
 /** The credentials every run imports: the emulator's, with a good and with a bad token. */
-const emulatorCredentials = ({ baseUrl }) => [
-	{ id: CRED_ID, name: CRED_NAME, type: 'aceDataCloudApi', data: { apiToken: TOKEN, baseUrl } },
-	{ id: 'veoBadTokenCred', name: 'Veo (bad token)', type: 'aceDataCloudApi', data: { apiToken: BAD_TOKEN, baseUrl } },
+const emulatorCredentials = (ctx) => [
+	{ id: CRED_ID, name: CRED_NAME, type: 'aceDataCloudApi', data: emulatorCredentialData(ctx) },
+	{ id: 'veoBadTokenCred', name: 'Veo (bad token)', type: 'aceDataCloudApi', data: { apiToken: BAD_TOKEN, baseUrl: ctx.baseUrl } },
 ];
 
 module.exports = {
 	name: 'setup',
 	about: 'the packed tarball installs as a community package; credentials and workflows import from the CLI',
 	async run(ctx) {
-		const { instance, work, tarball, baseUrl } = ctx;
+		const { instance, work, tarball } = ctx;
 
 		await ctx.check('the packed tarball installs as a community package', async () => {
 			const nodesDir = await installCommunityPackage(ctx.install, instance.userFolder, tarball, instance.logFile);
@@ -54,7 +57,7 @@ module.exports = {
 			);
 			const [cred] = JSON.parse(fs.readFileSync(path.join(work, 'cred-out.json'), 'utf8'));
 			assert.equal(cred.name, CRED_NAME);
-			assert.deepEqual(cred.data, { apiToken: TOKEN, baseUrl });
+			assert.deepEqual(cred.data, emulatorCredentialData(ctx));
 		});
 	},
 };

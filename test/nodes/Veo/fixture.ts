@@ -11,6 +11,8 @@ import { testNodeDescription } from '../../helpers/testNodeDescription';
 
 /** The token every test runs with; no output or error may ever contain it. */
 export const TOKEN = 'sk-test-7f3a9c2e41d04b8e';
+/** The platform token of the tests that upload images; no output or error may contain it either. */
+export const PLATFORM_TOKEN = 'platform-test-5b1e0c9d73a2';
 
 /** What n8n's engine logs during the engine tests of a file (message and metadata), searched for the token. */
 const logLines: string[] = [];
@@ -50,6 +52,10 @@ export interface RunVeoOptions {
 	executionId?: RunNodeOptions['executionId'];
 	/** Connect a node after the Veo node's regular output (its runs show in `runData.Downstream`). */
 	withDownstream?: boolean;
+	/** Binary properties of each input item (by index), as n8n keeps them in memory. */
+	binaries?: Array<INodeExecutionData['binary']>;
+	/** The credential's Platform Token and Platform Base URL (files endpoint). */
+	platform?: { token?: string; baseUrl?: string };
 }
 
 /** The node after the Veo node: passes its items on, so a test can see whether it ran and with what. */
@@ -72,7 +78,7 @@ export async function runVeo(
 		// The tests written for version 1's switch keep running as version 1: they show it behaves as before.
 		typeVersion: options.typeVersion ?? ('waitForCompletion' in parameters ? 1 : undefined),
 		parameters,
-		items: (options.items ?? [{}]).map((json) => ({ json })),
+		items: (options.items ?? [{}]).map((json, index) => ({ json, ...(options.binaries?.[index] ? { binary: options.binaries[index] } : {}) })),
 		continueOnFail: options.continueOnFail,
 		onError: options.onError,
 		legacyContinueOnFail: options.legacyContinueOnFail,
@@ -83,18 +89,22 @@ export async function runVeo(
 		credentials: {
 			aceDataCloudApi: {
 				type: new AceDataCloudApi(),
-				data: { apiToken: options.token ?? TOKEN, baseUrl: options.baseUrl ?? emulator.baseUrl },
+				data: {
+					apiToken: options.token ?? TOKEN,
+					baseUrl: options.baseUrl ?? emulator.baseUrl,
+					...(options.platform ? { platformToken: options.platform.token ?? '', platformBaseUrl: options.platform.baseUrl ?? '' } : {}),
+				},
 			},
 		},
 	});
 	expectNoSecret(result);
-	expect(logLines.slice(logged).filter((line) => line.includes(TOKEN))).toEqual([]);
+	expect(logLines.slice(logged).filter((line) => line.includes(TOKEN) || line.includes(PLATFORM_TOKEN))).toEqual([]);
 	return result;
 }
 
 /** Every output item and everything the error carries (message, description, cause, context, response...). */
 export function expectNoSecret(result: RunNodeResult): void {
-	const leaks = everyString([result.items, result.error]).filter((text) => text.includes(TOKEN));
+	const leaks = everyString([result.items, result.error]).filter((text) => text.includes(TOKEN) || text.includes(PLATFORM_TOKEN));
 	expect(leaks).toEqual([]);
 }
 
