@@ -70,6 +70,8 @@ export interface BatchStats {
 
 interface Query {
 	at: number;
+	/** When the emulator read the states it answered (a task finished by then was reported finished). */
+	seenAt: number;
 	ids: string[];
 }
 
@@ -78,7 +80,7 @@ function taskQueries(requests: RecordedRequest[]): Query[] {
 		.filter((request) => request.path === '/veo/tasks')
 		.map((request) => {
 			const ids = (request.body as { ids?: unknown } | undefined)?.ids;
-			return { at: request.at, ids: Array.isArray(ids) ? ids.map(String) : [] };
+			return { at: request.at, seenAt: request.answeredAt ?? request.at, ids: Array.isArray(ids) ? ids.map(String) : [] };
 		});
 }
 
@@ -125,8 +127,8 @@ export function batchStats(requests: RecordedRequest[], tasks: TaskInfo[]): Batc
 		for (const query of round) {
 			for (const id of query.ids) {
 				const finishAt = taskById.get(id)?.finishAt;
-				if (finishAt !== null && finishAt !== undefined && finishAt <= query.at && !seenFinishedAt.has(id)) {
-					seenFinishedAt.set(id, query.at);
+				if (finishAt !== null && finishAt !== undefined && finishAt <= query.seenAt && !seenFinishedAt.has(id)) {
+					seenFinishedAt.set(id, query.seenAt);
 				}
 			}
 		}

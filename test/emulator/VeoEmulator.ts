@@ -423,6 +423,7 @@ export class VeoEmulator {
 		if (!checked.ok) return reply.json(400, errorBody('bad_request', checked.message));
 		const query = checked.value;
 		const now = this.now();
+		reply.entry.answeredAt = now;
 		if (query.action === 'retrieve') {
 			const task = this.store.find(token, { id: query.id, traceId: query.traceId });
 			if (!task) return reply.json(404, errorBody('not_found', 'task not found'));

@@ -151,6 +151,8 @@ export interface RecordedRequest {
 	fault?: FaultKind;
 	/** Set on a create that made a task (even if its answer was then dropped). */
 	taskId?: string;
+	/** On a task query: the clock when the states it answered were read (under load, a little after `at`). */
+	answeredAt?: number;
 }
 
 export interface CallbackRecord {
