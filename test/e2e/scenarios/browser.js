@@ -20,8 +20,8 @@ const ARTIFACTS = path.join(__dirname, '..', 'artifacts');
 /** The fields (parameter names) the panel shows for each operation of a new Veo node, besides Operation. */
 const OPERATION_FIELDS = {
 	'Text to Video': ['prompt', 'model', 'waitMode', 'downloadVideo'],
-	'Image to Video': ['prompt', 'model', 'firstFrameUrl', 'lastFrameUrl', 'waitMode', 'downloadVideo'],
-	'Ingredients to Video': ['prompt', 'imageUrls', 'waitMode', 'downloadVideo'],
+	'Image to Video': ['prompt', 'model', 'imageSource', 'firstFrameUrl', 'lastFrameUrl', 'waitMode', 'downloadVideo'],
+	'Ingredients to Video': ['prompt', 'imageSource', 'imageUrls', 'waitMode', 'downloadVideo'],
 	'Get 1080p': ['videoId', 'model', 'waitMode', 'downloadVideo'],
 	'Get Task': ['taskIds', 'downloadVideo'],
 };
