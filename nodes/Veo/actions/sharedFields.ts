@@ -123,7 +123,7 @@ export function downloadFields(version: 1 | 2 | 2.1, when: Show = {}): INodeProp
 			default: 200,
 			description:
 				'A download larger than this fails (the video stays available: fetch it again with Get Task). Guards n8n against a video host that sends without end.',
-			displayOptions: { show: { ...(when ?? {}), downloadVideo: [true] } },
+			displayOptions: { show: { ...show, downloadVideo: [true] } },
 		},
 	];
 }

@@ -69,3 +69,65 @@ describe('the fields shared by the creating operations, as the editor shows them
 		});
 	});
 });
+
+const operations = (description.properties.find((p) => p.name === 'operation')?.options ?? []).map((o) => String((o as { value: string }).value));
+
+/** Every combination of the settings that change which fields the panel shows. */
+function panelStates(): Array<{ typeVersion: number; parameters: INodeParameters }> {
+	const states: Array<{ typeVersion: number; parameters: INodeParameters }> = [];
+	for (const typeVersion of description.version as number[]) {
+		const waiting: INodeParameters[] =
+			typeVersion === 1 ? [{ waitForCompletion: true }, { waitForCompletion: false }] : ['poll', 'callback', 'none'].map((waitMode) => ({ waitMode }));
+		for (const operation of operations) {
+			for (const wait of waiting) {
+				for (const downloadVideo of [false, true]) {
+					for (const imageSource of ['url', 'binary']) {
+						states.push({ typeVersion, parameters: { operation, ...wait, downloadVideo, imageSource } });
+					}
+				}
+			}
+		}
+	}
+	return states;
+}
+
+const describeState = ({ typeVersion, parameters }: { typeVersion: number; parameters: INodeParameters }) =>
+	`v${typeVersion} ${Object.entries(parameters).map(([k, v]) => `${k}=${String(v)}`).join(' ')}`;
+
+describe('every field once, in every node version and every state of the panel', () => {
+	it('walks every version, operation, wait mode, Download Video and Image Source', () => {
+		expect(operations).toHaveLength(5);
+		// Version 1: Wait for Completion on/off; versions 2 and 2.1: three wait modes.
+		expect(panelStates()).toHaveLength(5 * (2 + 3 + 3) * 2 * 2);
+	});
+
+	it('shows no display name twice, at the top level or under Add Option', () => {
+		const repeated: string[] = [];
+		for (const state of panelStates()) {
+			const names = shownFields(state.typeVersion, state.parameters).map((p) => p.displayName);
+			if (names.includes('Options')) names.push(...offeredOptions(state.typeVersion, state.parameters));
+			const twice = names.filter((name, i) => names.indexOf(name) !== i);
+			if (twice.length) repeated.push(`${describeState(state)}: ${twice.join(', ')}`);
+		}
+		expect(repeated).toEqual([]);
+	});
+
+	it.each(['textToVideo', 'getTask'])('shows Max Video Size (%s) whenever Download Video is on, and only then', (operation) => {
+		for (const typeVersion of [1, 2, 2.1]) {
+			const shown = (downloadVideo: boolean) =>
+				shownFields(typeVersion, { operation, downloadVideo }).filter((p) => p.displayName === 'Max Video Size (MB)');
+			expect([typeVersion, shown(true).length]).toEqual([typeVersion, 1]);
+			expect([typeVersion, shown(false).length]).toEqual([typeVersion, 0]);
+		}
+	});
+
+	it.each([1, 2, 2.1])('keeps the saved download settings of a version %s workflow', (typeVersion) => {
+		for (const operation of ['textToVideo', 'getTask']) {
+			const output = typeVersion < 2.1 ? 'binaryPropertyName' : 'outputBinaryField';
+			const saved = { operation, downloadVideo: true, maxVideoSize: 7, [output]: 'video' };
+			// What n8n does when it loads a saved node: keep the values of the parameters the version shows.
+			const loaded = NodeHelpers.getNodeParameters(description.properties, saved, false, false, { typeVersion }, description);
+			expect(loaded).toMatchObject({ downloadVideo: true, maxVideoSize: 7, [output]: 'video' });
+		}
+	});
+});
