@@ -5,6 +5,8 @@ import { INGREDIENTS_MODEL } from '../helpers/models';
 import { createVideos } from './createVideos';
 import { modelField, waitingFields } from './sharedFields';
 
+const generationModel = modelField('no4k');
+
 const properties: INodeProperties[] = [
 	{
 		displayName: 'Video ID',
@@ -17,14 +19,14 @@ const properties: INodeProperties[] = [
 			'The video ID of a finished generation (the "videoId" field of its output), not its task ID',
 	},
 	{
-		...modelField,
+		...generationModel,
 		options: [
-			...(modelField.options ?? []),
+			...(generationModel.options ?? []),
 			{ name: 'Veo 3.1 Fast Ingredients', value: INGREDIENTS_MODEL, description: 'For a video made with Ingredients to Video' },
 		],
 		description: 'The model the video was made with',
 	},
-	...waitingFields('get1080p'),
+	...waitingFields({ kind: 'get1080p' }),
 ];
 
 export const description = updateDisplayOptions({ show: { operation: ['get1080p'] } }, properties);

@@ -7,7 +7,7 @@ import { forImageSource, imageSourceField, modelField, promptField, waitingField
 
 const properties: INodeProperties[] = [
 	promptField,
-	modelField,
+	modelField('no4k'),
 	imageSourceField,
 	{
 		displayName: 'First Frame URL',
@@ -46,7 +46,7 @@ const properties: INodeProperties[] = [
 		description: 'Name of the binary property that holds the image the video should end with (optional)',
 		...forImageSource('imageToVideo', 'binary'),
 	},
-	...waitingFields('generation'),
+	...waitingFields({ kind: 'generation', offers4k: 'no4k' }),
 ];
 
 export const description = updateDisplayOptions({ show: { operation: ['imageToVideo'] } }, properties);

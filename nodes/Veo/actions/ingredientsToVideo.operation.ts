@@ -35,10 +35,11 @@ const properties: INodeProperties[] = [
 	{
 		displayName: `Ingredients to video always uses the model ${INGREDIENTS_MODEL}`,
 		name: 'ingredientsModelNotice',
-		type: 'notice',
+		// Information, not a warning: n8n draws a 'notice' yellow, a 'callout' in its quiet info style.
+		type: 'callout',
 		default: '',
 	},
-	...waitingFields('generation'),
+	...waitingFields({ kind: 'generation', offers4k: 'no4k' }),
 ];
 
 export const description = updateDisplayOptions({ show: { operation: ['ingredientsToVideo'] } }, properties);

@@ -1,6 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { DEFAULT_MODEL } from '../helpers/models';
+import { DEFAULT_MODEL, FOUR_K_MODEL } from '../helpers/models';
 
 /** Fields that several operations show; each operation file scopes them to itself. */
 
@@ -15,19 +15,29 @@ export const promptField: INodeProperties = {
 	description: 'What the video should show. English works best; see Translate Prompt for other languages.',
 };
 
-export const modelField: INodeProperties = {
-	displayName: 'Model',
-	name: 'model',
-	type: 'options',
-	options: [
-		{ name: 'Veo 3', value: 'veo3', description: 'Veo 3, best quality of the Veo 3 line' },
-		{ name: 'Veo 3 Fast', value: 'veo3-fast', description: 'Veo 3, faster and cheaper' },
-		{ name: 'Veo 3.1', value: 'veo31', description: 'Veo 3.1, best quality; the only model offering 4k' },
-		{ name: 'Veo 3.1 Fast', value: 'veo31-fast', description: 'Veo 3.1, faster and cheaper' },
-	],
-	default: DEFAULT_MODEL,
-	description: 'Which Veo model makes the video',
-};
+/** Only Text to Video makes 4k videos (and only with Veo 3.1); the other operations never offer it. */
+export type Offers4k = 'with4k' | 'no4k';
+
+/** The Model field; Veo 3.1 says it offers 4k only where the operation does. */
+export function modelField(offers4k: Offers4k): INodeProperties {
+	return {
+		displayName: 'Model',
+		name: 'model',
+		type: 'options',
+		options: [
+			{ name: 'Veo 3', value: 'veo3', description: 'Veo 3, best quality of the Veo 3 line' },
+			{ name: 'Veo 3 Fast', value: 'veo3-fast', description: 'Veo 3, faster and cheaper' },
+			{
+				name: 'Veo 3.1',
+				value: FOUR_K_MODEL,
+				description: offers4k === 'with4k' ? 'Veo 3.1, best quality; the only model offering 4k' : 'Veo 3.1, best quality',
+			},
+			{ name: 'Veo 3.1 Fast', value: 'veo31-fast', description: 'Veo 3.1, faster and cheaper' },
+		],
+		default: DEFAULT_MODEL,
+		description: 'Which Veo model makes the video',
+	};
+}
 
 /** Node version 1 keeps its on/off switch; version 2 chooses between three ways of waiting. */
 const V1 = { '@version': [1] };
@@ -175,7 +185,7 @@ function callbackUrlOption(version: 1 | 2): INodeProperties {
 	};
 }
 
-function generationOptions(version: 1 | 2, waiting: INodeProperties[]): INodeProperties[] {
+function generationOptions(version: 1 | 2, waiting: INodeProperties[], offers4k: Offers4k): INodeProperties[] {
 	return [
 		{
 			displayName: 'Aspect Ratio',
@@ -196,7 +206,7 @@ function generationOptions(version: 1 | 2, waiting: INodeProperties[]): INodePro
 			type: 'options',
 			options: [
 				{ name: '1080p', value: '1080p' },
-				{ name: '4k (Veo 3.1, Text to Video Only)', value: '4k' },
+				...(offers4k === 'with4k' ? [{ name: '4k (Veo 3.1 Only)', value: '4k' }] : []),
 				{ name: 'GIF', value: 'gif' },
 			],
 			default: '1080p',
@@ -212,15 +222,17 @@ function generationOptions(version: 1 | 2, waiting: INodeProperties[]): INodePro
 	];
 }
 
+type WaitingKind = { kind: 'generation'; offers4k: Offers4k } | { kind: 'get1080p' };
+
 /** The `options` collection: generation settings for the three generating operations, waiting only for 1080p. */
-function optionsCollection(kind: 'generation' | 'get1080p', version: 1 | 2, waiting: INodeProperties[]): INodeProperties {
+function optionsCollection(of: WaitingKind, version: 1 | 2, waiting: INodeProperties[]): INodeProperties {
 	return {
 		displayName: 'Options',
 		name: 'options',
 		type: 'collection',
 		placeholder: 'Add Option',
 		default: {},
-		options: kind === 'generation' ? generationOptions(version, waiting) : [callbackUrlOption(version), ...waiting],
+		options: of.kind === 'generation' ? generationOptions(version, waiting, of.offers4k) : [callbackUrlOption(version), ...waiting],
 		displayOptions: { show: version === 1 ? V1 : FROM_V2 },
 	};
 }
@@ -229,7 +241,7 @@ function optionsCollection(kind: 'generation' | 'get1080p', version: 1 | 2, wait
  * Everything about waiting for a created task, for both node versions: the switch (version 1) or
  * the mode (version 2), the download fields and the options collection.
  */
-export function waitingFields(kind: 'generation' | 'get1080p'): INodeProperties[] {
+export function waitingFields(of: WaitingKind): INodeProperties[] {
 	const v1Waiting = { '/waitForCompletion': [true] };
 	const v2Waiting = { '/waitMode': ['poll', 'callback'] };
 	return [
@@ -239,8 +251,8 @@ export function waitingFields(kind: 'generation' | 'get1080p'): INodeProperties[
 		...downloadFields(1, { waitForCompletion: [true] }),
 		...downloadFields(2, { waitMode: ['poll', 'callback'] }),
 		...downloadFields(2.1, { waitMode: ['poll', 'callback'] }),
-		optionsCollection(kind, 1, waitOptions(v1Waiting, v1Waiting)),
-		optionsCollection(kind, 2, waitOptions(v2Waiting, { '/waitMode': ['poll'] })),
+		optionsCollection(of, 1, waitOptions(v1Waiting, v1Waiting)),
+		optionsCollection(of, 2, waitOptions(v2Waiting, { '/waitMode': ['poll'] })),
 	];
 }
 

@@ -6,8 +6,8 @@ import { modelField, promptField, waitingFields } from './sharedFields';
 
 const properties: INodeProperties[] = [
 	promptField,
-	modelField,
-	...waitingFields('generation'),
+	modelField('with4k'),
+	...waitingFields({ kind: 'generation', offers4k: 'with4k' }),
 ];
 
 export const description = updateDisplayOptions({ show: { operation: ['textToVideo'] } }, properties);

@@ -131,3 +131,35 @@ describe('every field once, in every node version and every state of the panel',
 		}
 	});
 });
+
+describe('options that apply to the operation', () => {
+	const resolutionValues = (typeVersion: number, operation: string) => {
+		const values = NodeHelpers.getNodeParameters(description.properties, { operation }, true, false, { typeVersion }, description) ?? {};
+		const [collection] = shownFields(typeVersion, { operation }).filter((p) => p.name === 'options');
+		const resolution = (collection.options as INodeProperties[]).find(
+			(o) => o.name === 'resolution' && NodeHelpers.displayParameterPath(values, o, 'options', { typeVersion }, description),
+		);
+		return (resolution?.options ?? []).map((o) => (o as { value: string }).value);
+	};
+	const veo31 = (typeVersion: number, operation: string) =>
+		(shownFields(typeVersion, { operation }).find((p) => p.name === 'model')?.options ?? []).find((o) => (o as { value: string }).value === 'veo31') as
+			| { description: string }
+			| undefined;
+
+	it.each([1, 2, 2.1])('Resolution offers 4k in Text to Video only (version %s), as the service makes 4k only there', (typeVersion) => {
+		expect(resolutionValues(typeVersion, 'textToVideo')).toEqual(['1080p', '4k', 'gif']);
+		expect(resolutionValues(typeVersion, 'imageToVideo')).toEqual(['1080p', 'gif']);
+		expect(resolutionValues(typeVersion, 'ingredientsToVideo')).toEqual(['1080p', 'gif']);
+	});
+
+	it('the Model list says Veo 3.1 offers 4k only where the operation offers 4k', () => {
+		expect(veo31(2.1, 'textToVideo')?.description).toMatch(/4k/);
+		expect(veo31(2.1, 'imageToVideo')?.description).not.toMatch(/4k/);
+		expect(veo31(2.1, 'get1080p')?.description).not.toMatch(/4k/);
+	});
+
+	it("Ingredients to Video's fixed model is information (a callout), not a yellow warning (a notice)", () => {
+		const note = shownFields(2.1, { operation: 'ingredientsToVideo' }).find((p) => p.name === 'ingredientsModelNotice');
+		expect(note).toMatchObject({ type: 'callout', displayName: expect.stringMatching(/veo31-fast-ingredients/) });
+	});
+});
