@@ -308,7 +308,7 @@ describe('varying task durations', () => {
 	});
 });
 
-describe('failTask and neverFinish', () => {
+describe('failTask, slowTask and neverFinish', () => {
 	it('fails tasks whose prompt contains the string, with the default error', async () => {
 		emu.failTask('forbidden');
 		const bad = await create({ ...TEXT2VIDEO, prompt: 'something forbidden' });
@@ -335,6 +335,19 @@ describe('failTask and neverFinish', () => {
 		const { status, body } = await answer;
 		expect(status).toBe(200);
 		expect(body).toMatchObject({ success: false, error: { code: 'forbidden', message: 'no portrait today' } });
+	});
+
+	it('makes matching tasks render longer, then succeed', async () => {
+		emu.slowTask('slowly', 60_000);
+		const slow = await create({ ...TEXT2VIDEO, prompt: 'a snail, slowly' });
+		const quick = await create({ ...TEXT2VIDEO, prompt: 'a hare' });
+		clock.advance(3000);
+		expect(emu.getTask(quick.body.task_id)?.state).toBe('succeeded');
+		expect(((await retrieve(slow.body.task_id)).body.response as SuccessResponse).data[0].state).toBe('running');
+		clock.advance(60_000);
+		const done = (await retrieve(slow.body.task_id)).body;
+		expect(done.finished_at).toBe((T0 + 63_000) / 1000);
+		expect((done.response as SuccessResponse).data[0].state).toBe('succeeded');
 	});
 
 	it('keeps matching tasks running forever', async () => {

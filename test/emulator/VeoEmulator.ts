@@ -228,6 +228,11 @@ export class VeoEmulator {
 		this.rules.push({ matcher, outcome: { kind: 'never' } });
 	}
 
+	/** Tasks created from now on whose request matches succeed, but render `slowerMs` longer. */
+	slowTask(matcher: TaskMatcher, slowerMs: number): void {
+		this.rules.push({ matcher, outcome: { kind: 'succeed', slowerMs } });
+	}
+
 	/** A task held by `neverFinish` succeeds now, and calls back like any other. */
 	finishTask(taskId: string): void {
 		const task = this.store.get(taskId);

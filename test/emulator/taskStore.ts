@@ -53,7 +53,8 @@ export class Task {
 		this.videoId = init.sourceVideoId ?? randomBytes(16).toString('hex');
 		const factor = timing.spread ? 1 + timing.spread * (2 * random() - 1) : 1;
 		this.runningAt = init.createdAt + Math.round(timing.pendingMs * factor);
-		this.finishAt = init.outcome.kind === 'never' ? null : this.runningAt + Math.round(timing.runningMs * factor);
+		const slowerMs = init.outcome.kind === 'succeed' ? (init.outcome.slowerMs ?? 0) : 0;
+		this.finishAt = init.outcome.kind === 'never' ? null : this.runningAt + Math.round(timing.runningMs * factor) + slowerMs;
 	}
 
 	/** Ends a task that would never finish, successfully, at `now` (its callback then goes out). */

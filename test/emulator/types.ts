@@ -108,7 +108,7 @@ export interface RetrieveBatchResponse {
 
 /** How a task ends; decided once, when it is created. */
 export type TaskOutcome =
-	| { kind: 'succeed' }
+	| { kind: 'succeed'; slowerMs?: number }
 	| { kind: 'fail'; error: ServiceError }
 	| { kind: 'never' };
 
