@@ -7,6 +7,8 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
+import { MIN_SECRET_LENGTH } from '../nodes/Veo/helpers/apiFailure';
+
 export class AceDataCloudApi implements ICredentialType {
 	name = 'aceDataCloudApi';
 
@@ -61,7 +63,15 @@ export class AceDataCloudApi implements ICredentialType {
 	async authenticate(credentials: ICredentialDataDecryptedObject, requestOptions: IHttpRequestOptions): Promise<IHttpRequestOptions> {
 		const address = `${String(requestOptions.baseURL ?? '').replace(/\/+$/, '')}${requestOptions.url}`;
 		const platformApi = `${String(credentials.platformBaseUrl || 'https://platform.acedata.cloud').trim().replace(/\/+$/, '')}/api/`;
-		const token = address.startsWith(platformApi) ? credentials.platformToken : credentials.apiToken;
+		const toPlatform = address.startsWith(platformApi);
+		const token = toPlatform ? credentials.platformToken : credentials.apiToken;
+		// The node refuses such a token before any call (createVeoClient); this makes the credential's
+		// Test say the same instead of sending it and reporting the service's bare 401.
+		if (!toPlatform && String(token ?? '').trim().length < MIN_SECRET_LENGTH) {
+			throw new Error(
+				`The API Token is too short to be a token (under ${MIN_SECRET_LENGTH} characters): paste the whole token of your Ace Data Cloud application`,
+			);
+		}
 		const headers = { ...requestOptions.headers };
 		for (const name of Object.keys(headers)) if (name.toLowerCase() === 'authorization') delete headers[name];
 		if (token) headers.Authorization = `Bearer ${String(token)}`;

@@ -25,6 +25,21 @@ describe('Ace Data Cloud API credential', () => {
 		expect(result.statusCode).toBe(401);
 	});
 
+	it.each(['abc', '  abcde ', ''])('refuses a token under 6 characters (%j) with that reason, sending nothing', async (apiToken) => {
+		const result = await testCredential(new AceDataCloudApi(), { apiToken, baseUrl: emulator().baseUrl });
+		expect(result.ok).toBe(false);
+		expect(result.message).toMatch(/API Token is too short to be a token \(under 6 characters\)/);
+		expect(emulator().requests).toHaveLength(0);
+	});
+
+	it('takes a token of 6 characters to the service', async () => {
+		const result = await testCredential(new AceDataCloudApi(), { apiToken: 'abcdef', baseUrl: emulator().baseUrl });
+		expect(result).toMatchObject({ ok: false, statusCode: 401 });
+		// n8n sends a request that got a 401 once more (its re-authentication path).
+		expect(emulator().requests.length).toBeGreaterThanOrEqual(1);
+		expect(emulator().requests.map((r) => r.headers.authorization)).toEqual(emulator().requests.map(() => 'Bearer abcdef'));
+	});
+
 	it('accepts a base URL with a trailing slash', async () => {
 		const result = await testCredential(new AceDataCloudApi(), { apiToken: TOKEN, baseUrl: `${emulator().baseUrl}/` });
 		expect(result.ok).toBe(true);

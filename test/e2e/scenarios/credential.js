@@ -3,7 +3,7 @@
  * The package as the editor's back end sees it, in `n8n start`: the node, its AI-tool variant and the
  * credential type are registered; every node type and version the examples use exists in this n8n (so
  * the editor opens them); the credential test answers OK for a good token and Error for a bad one, with
- * the free request only.
+ * the free request only, and refuses a token under 6 characters saying so, without sending it.
  */
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
@@ -81,6 +81,13 @@ module.exports = {
 				assert.equal(r.headers.authorization, `Bearer ${BAD_TOKEN}`);
 				assert.equal(r.status, 401);
 			}
+
+			// A token under 6 characters: the Test says why, as the README does, and sends nothing.
+			const beforeShort = emu.requests.length;
+			const short = await testCred('abc');
+			assert.equal(short.body.data.status, 'Error', `short token: ${JSON.stringify(short.body)}`);
+			assert.match(short.body.data.message, /API Token is too short to be a token \(under 6 characters\)/);
+			assert.equal(emu.requests.length, beforeShort, 'the short token was not sent');
 		});
 	},
 };
