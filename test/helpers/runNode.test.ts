@@ -2,6 +2,7 @@ import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
 import {
+	LoggerProxy,
 	NodeApiError,
 	NodeOperationError,
 	VersionedNodeType,
@@ -207,4 +208,28 @@ test('an HTTP error surfaces as the NodeApiError instance', async () => {
 	expect(result.error).toBeInstanceOf(NodeApiError);
 	expect((result.error as NodeApiError).httpCode).toBe('401');
 	expect(result.items).toEqual([]);
+});
+
+/** Logs through its context's logger, as the Veo node does when a paused execution ends with no output. */
+class LoggingNode implements INodeType {
+	description = testNodeDescription('loggingNode');
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		this.logger.error('the run ends here', { node: this.getNode().name });
+		this.logger.warn('a warning');
+		return [this.getInputData()];
+	}
+}
+
+test("a node's log lines go to n8n's LoggerProxy (where a test file captures them), never to the console", async () => {
+	const lines: string[] = [];
+	const capture = (level: string) => (message: string) => lines.push(`${level}: ${message}`);
+	LoggerProxy.init({ error: capture('error'), warn: capture('warn'), info: capture('info'), debug: capture('debug') });
+	const printed = [jest.spyOn(process.stdout, 'write'), jest.spyOn(process.stderr, 'write'), jest.spyOn(console, 'log'), jest.spyOn(console, 'error')];
+	try {
+		await runNode({ nodeType: new LoggingNode(), parameters: {} });
+		expect(lines).toEqual(expect.arrayContaining(['error: the run ends here', 'warn: a warning']));
+		for (const spy of printed) expect(spy.mock.calls.filter(([text]) => /the run ends here|a warning/.test(String(text)))).toEqual([]);
+	} finally {
+		for (const spy of printed) spy.mockRestore();
+	}
 });

@@ -13,6 +13,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Logger } from '@n8n/backend-common';
 import { Container } from '@n8n/di';
 import {
 	BinaryDataConfig,
@@ -31,6 +32,7 @@ import {
 	createRunExecutionData,
 	deepCopy,
 	type IAuthenticateGeneric,
+	type LogMetadata,
 	type IBinaryData,
 	type ICredentialDataDecryptedObject,
 	type ICredentialType,
@@ -227,9 +229,19 @@ let services: Promise<BinaryDataService> | undefined;
 /**
  * Services n8n-core takes from the DI container, set up once per test file (idempotent), all inside one
  * temp folder: InstanceSettings (every node context builds it; by default it writes ~/.n8n/config),
- * binary data in filesystem mode, and a quiet ErrorReporter that records node errors instead of logging.
+ * binary data in filesystem mode, a quiet ErrorReporter that records node errors instead of logging, and
+ * the Logger of node contexts (`this.logger`), which n8n's own writes to the console: here it goes to
+ * LoggerProxy, so a test prints nothing and a test file can read (and search) what the node logged.
  */
 async function setUpServices(): Promise<BinaryDataService> {
+	const toProxy = {
+		error: (message: string, metadata?: LogMetadata) => LoggerProxy.error(message, metadata),
+		warn: (message: string, metadata?: LogMetadata) => LoggerProxy.warn(message, metadata),
+		info: (message: string, metadata?: LogMetadata) => LoggerProxy.info(message, metadata),
+		debug: (message: string, metadata?: LogMetadata) => LoggerProxy.debug(message, metadata),
+		scoped: () => toProxy,
+	};
+	Container.set(Logger, toProxy as unknown as Logger);
 	const root = (tempRoot = mkdtempSync(join(tmpdir(), 'n8n-run-node-')));
 	const silent = LoggerProxy as unknown as ConstructorParameters<typeof InstanceSettings>[1];
 	const instanceConfig = {
