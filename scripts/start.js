@@ -49,7 +49,11 @@ const EMULATOR_CRED = { id: 'veoLocalEmulator', name: 'Veo (local emulator)' };
 const REAL_CRED = { id: 'veoAceDataCloud1', name: 'Ace Data Cloud (real service)' };
 // Realistic but short: a real Veo task takes 1-3 minutes; here it is queued 3 s and renders 9 s.
 const EMULATOR_TIMING = { pendingMs: 3000, runningMs: 9000 };
-const SAMPLE_MP4 = path.join(__dirname, 'assets', 'sample-video.mp4');
+// The playable clips, one per aspect ratio (scripts/assets/README.md says how they were made).
+const SAMPLE_CLIPS = {
+	'16:9': path.join(__dirname, 'assets', 'sample-video.mp4'),
+	'9:16': path.join(__dirname, 'assets', 'sample-video-portrait.mp4'),
+};
 
 function portIsFree(port, host = '127.0.0.1') {
 	return new Promise((resolve) => {
@@ -60,12 +64,17 @@ function portIsFree(port, host = '127.0.0.1') {
 }
 
 /**
- * The project's emulator, but its videos are a real, playable mp4 (scripts/assets/sample-video.mp4,
- * the same clip for every task) served from a second small server. The emulator itself serves
- * deterministic fake mp4 bytes, which suit tests but do not play.
+ * The project's emulator, but its videos are a real, playable mp4 served from a second small server:
+ * a 5-second sample clip in the task's aspect ratio (640×360, or 360×640 for 9:16), whatever the
+ * resolution asked for. The emulator itself serves deterministic fake mp4 bytes, which suit tests but
+ * do not play. Prompts with #reject, #slow or #never end as docs/quick-start.md says.
  */
-async function startEmulator(VeoEmulator) {
-	const playable = fs.existsSync(SAMPLE_MP4) ? fs.readFileSync(SAMPLE_MP4) : undefined;
+async function startEmulator({ VeoEmulator, addPromptTriggers }) {
+	const clips = Object.fromEntries(
+		Object.entries(SAMPLE_CLIPS).filter(([, file]) => fs.existsSync(file)).map(([ratio, file]) => [ratio, fs.readFileSync(file)]),
+	);
+	const clipOf = (task) => clips[task.request.aspect_ratio] ?? clips['16:9'];
+	const playable = Boolean(clips['16:9']);
 	class PlayableVeoEmulator extends VeoEmulator {
 		videoUrl(taskId) {
 			if (!playable || !this.filesUrl) return super.videoUrl(taskId);
@@ -74,7 +83,8 @@ async function startEmulator(VeoEmulator) {
 	}
 	const preferred = Number(process.env.VEO_EMULATOR_PORT || 4010);
 	const port = (await portIsFree(preferred)) ? preferred : 0;
-	const emu = new PlayableVeoEmulator({ token: EMULATOR_TOKEN, port, ...EMULATOR_TIMING, videoSize: playable?.length });
+	const emu = new PlayableVeoEmulator({ token: EMULATOR_TOKEN, port, ...EMULATOR_TIMING, videoSize: clips['16:9']?.length });
+	addPromptTriggers(emu);
 	const baseUrl = await emu.start();
 	let files;
 	if (playable) {
@@ -85,8 +95,9 @@ async function startEmulator(VeoEmulator) {
 				res.writeHead(404, { 'content-type': 'application/json' });
 				return res.end(JSON.stringify({ error: { code: 'not_found', message: 'video not found' } }));
 			}
-			res.writeHead(200, { 'content-type': 'video/mp4', 'content-length': playable.length, 'accept-ranges': 'none' });
-			res.end(req.method === 'HEAD' ? undefined : playable);
+			const clip = clipOf(task);
+			res.writeHead(200, { 'content-type': 'video/mp4', 'content-length': clip.length, 'accept-ranges': 'none' });
+			res.end(req.method === 'HEAD' ? undefined : clip);
 		});
 		await new Promise((resolve) => files.listen(0, '127.0.0.1', resolve));
 		emu.filesUrl = `http://127.0.0.1:${files.address().port}`;
@@ -94,7 +105,7 @@ async function startEmulator(VeoEmulator) {
 	return {
 		emu,
 		baseUrl,
-		playable: Boolean(playable),
+		playable,
 		async stop() {
 			await emu.stop();
 			if (files) await new Promise((resolve) => files.close(resolve));
@@ -127,7 +138,7 @@ async function main() {
 	log('step 1/6: build and pack the package');
 	const packDir = fs.mkdtempSync(path.join(os.tmpdir(), 'veo-start-pack-'));
 	const tarball = await packPackage(packDir);
-	const { VeoEmulator, PlatformFilesEmulator } = await buildEmulator();
+	const emulatorBuild = await buildEmulator();
 
 	log(`step 2/6: n8n ${profile.n8n} (installed once per machine; times and disk: docs/quick-start.md; progress below)`);
 	const install = await ensureN8n(MAJOR);
@@ -149,9 +160,9 @@ async function main() {
 	rmrf(packDir);
 
 	log('step 4/6: start the Veo emulator');
-	const emulator = await startEmulator(VeoEmulator);
+	const emulator = await startEmulator(emulatorBuild);
 	// The files endpoint (binary images are uploaded there), on its own port with its own token.
-	const platform = new PlatformFilesEmulator({ token: EMULATOR_PLATFORM_TOKEN });
+	const platform = new emulatorBuild.PlatformFilesEmulator({ token: EMULATOR_PLATFORM_TOKEN });
 	const platformUrl = await platform.start();
 	let stopping = false;
 	const stopAll = async (code = 0) => {
@@ -236,6 +247,8 @@ async function main() {
               (the video is ready in about 12 s; open the Veo node's output to watch it)
 
     Veo emulator   ${emulator.baseUrl}  credential "${EMULATOR_CRED.name}"${emulator.playable ? '' : ' (fake mp4 bytes)'}
+                   videos: a 5-s sample clip, 640×360 (9:16: 360×640) whatever the resolution
+                   a prompt with #reject fails (content rejected), #slow takes a minute more, #never never ends
     Files endpoint ${platformUrl}  (binary images are uploaded there, with the same credential)
     Real service   ${process.env.ACEDATA_API_TOKEN ? `credential "${REAL_CRED.name}" (ACEDATA_API_TOKEN)` : 'set ACEDATA_API_TOKEN to add a credential for https://api.acedata.cloud'}
     n8n data       ${path.join(home, '.n8n')}   (npm start -- --fresh to start over)

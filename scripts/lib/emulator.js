@@ -21,6 +21,7 @@ async function buildEmulator() {
 			path.join(ROOT, 'test', 'emulator', 'VeoEmulator.ts'),
 			path.join(ROOT, 'test', 'emulator', 'cli.ts'),
 			path.join(ROOT, 'test', 'emulator', 'platformFiles.ts'),
+			path.join(ROOT, 'test', 'emulator', 'promptTriggers.ts'),
 			'--outDir', OUT_DIR,
 			'--rootDir', path.join(ROOT, 'test', 'emulator'),
 			'--module', 'commonjs',
@@ -33,8 +34,13 @@ async function buildEmulator() {
 		],
 		{ cwd: ROOT, logFile, label: 'tsc (Veo emulator)', quiet: true },
 	);
-	// The files endpoint of the platform host is a second server, next to the Veo API.
-	return { ...require(path.join(OUT_DIR, 'VeoEmulator.js')), ...require(path.join(OUT_DIR, 'platformFiles.js')) };
+	// The files endpoint of the platform host is a second server, next to the Veo API; the prompt
+	// triggers (#reject, #slow, #never) are what npm start documents.
+	return {
+		...require(path.join(OUT_DIR, 'VeoEmulator.js')),
+		...require(path.join(OUT_DIR, 'platformFiles.js')),
+		...require(path.join(OUT_DIR, 'promptTriggers.js')),
+	};
 }
 
 module.exports = { buildEmulator, EMULATOR_BUILD_DIR: OUT_DIR };

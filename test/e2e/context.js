@@ -37,6 +37,8 @@ async function createContext({ major, install, tarball, VeoEmulator, scenarios, 
 	const instance = new N8nInstance(install, path.join(work, 'home'));
 	const emu = new VeoEmulator({ token: TOKEN, pendingMs: 1000, runningMs: 2000, videoSize: 256 * 1024 + 7 });
 	emu.failTask('REJECT-ME');
+	// The words npm start's emulator reacts to (#reject, #slow, #never), for example 9.
+	require(path.join(EMULATOR_BUILD_DIR, 'promptTriggers.js')).addPromptTriggers(emu);
 	const baseUrl = await emu.start();
 	const cbEmu = new VeoEmulator({ token: TOKEN, pendingMs: 2000, runningMs: 3000, videoSize: 192 * 1024 + 5 });
 	const cbBaseUrl = await cbEmu.start();
