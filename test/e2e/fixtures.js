@@ -24,6 +24,7 @@ const EXAMPLE_IDS = {
 	agent: 'veoExample06Agen',
 	pause: 'veoExample07Paus',
 	binary: 'veoExample08Binr',
+	failures: 'veoExample09Fail',
 };
 
 const readExample = (file) => JSON.parse(fs.readFileSync(path.join(ROOT, 'examples', file), 'utf8'));

@@ -1,7 +1,8 @@
 'use strict';
 /**
- * Examples 1 to 5 (those with a Manual Trigger), each run with `n8n execute --id`, exactly as shipped in
- * examples/: the output items, the stored mp4, and the requests the emulator got (bodies, polls, token).
+ * Examples 1 to 5 and 9 (those with a Manual Trigger and no other service), each run with `n8n execute
+ * --id`, exactly as shipped in examples/: the output items, the stored mp4, and the requests the emulator
+ * got (bodies, polls, token). Example 9 relies on the emulator's prompt triggers, as under npm start.
  */
 const assert = require('node:assert/strict');
 const { nodeItems } = require('../../../scripts/lib/n8n-rest');
@@ -10,7 +11,7 @@ const { executeOk, checkVideoBinary, checkSucceeded, since, checkBearer } = requ
 
 module.exports = {
 	name: 'examples',
-	about: 'examples 1 to 5 run in n8n as shipped',
+	about: 'examples 1 to 5 and 9 run in n8n as shipped',
 	async run(ctx) {
 		const { instance, emu } = ctx;
 
@@ -125,6 +126,33 @@ module.exports = {
 			assert.notEqual(hd[0].json.taskId, made.json.taskId);
 			assert.equal(hd[0].json.videoId, made.json.videoId, 'the 1080p keeps the source video id');
 			checkVideoBinary(instance, emu, hd[0], hd[0].json.taskId);
+			checkBearer(seen.all);
+		});
+
+		await ctx.check(`example 9: a #reject prompt fails as the service fails it, on the error output, recorded by a Set node`, async () => {
+			const mark = emu.requests.length;
+			const runJson = executeOk(await instance.execute(EXAMPLE_IDS.failures), EXAMPLE_IDS.failures);
+			const seen = since(emu, mark);
+			assert.equal(seen.creates.length, 2);
+			const [good, rejected] = seen.creates;
+			assert.match(rejected.body.prompt, /#reject/);
+			const made = nodeItems(runJson, 'Videos Made');
+			assert.equal(made.length, 1, 'one video made');
+			checkSucceeded(emu, made[0].json, true);
+			assert.equal(made[0].json.taskId, good.taskId);
+			const veoRun = runJson.data.resultData.runData['Make the Videos'][0].data.main;
+			assert.equal(veoRun[1].length, 1, 'one item on the error output');
+			assert.equal(veoRun[1][0].json.error.code, 'CONTENT_REJECTED');
+			const failures = nodeItems(runJson, 'Record the Failure');
+			assert.equal(failures.length, 1);
+			const { json } = failures[0];
+			assert.deepEqual(Object.keys(json).sort(), ['code', 'failedAt', 'nextStep', 'prompt', 'reason', 'taskId']);
+			assert.equal(json.prompt, rejected.body.prompt);
+			assert.equal(json.taskId, rejected.taskId);
+			assert.equal(json.code, 'CONTENT_REJECTED');
+			assert.equal(json.reason, emu.getTask(rejected.taskId).record.response.error.message);
+			assert.match(json.nextStep, /Rewrite the prompt/);
+			assert.deepEqual(failures[0].pairedItem, { item: 0 });
 			checkBearer(seen.all);
 		});
 	},

@@ -2,7 +2,8 @@
 /**
  * `npm start` as a newcomer runs it (scripts/start.js in a throw-away folder): the printed login works,
  * the credentials and examples are there, example 1 runs as the editor's Execute button runs it and gives
- * the playable sample mp4, example 7 pauses until the emulator calls back, and Ctrl-C stops everything.
+ * the playable sample mp4 (example 2, in 9:16, the portrait one), example 7 pauses until the emulator
+ * calls back, and Ctrl-C stops everything.
  */
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
@@ -26,6 +27,7 @@ async function checkNpmStart(major, install, work) {
 		const output = run.output();
 		assert.match(output, new RegExp(`http://127\\.0\\.0\\.1:${port}`), 'prints the URL');
 		assert.match(output, /owner@example\.com {2}\/ {2}VeoLocal-2026/, 'prints the login');
+		assert.match(output, /#reject fails \(content rejected\), #slow .*, #never never ends/, 'names the prompt triggers');
 		await ui.ensureOwner({ email: 'owner@example.com', password: 'VeoLocal-2026' });
 
 		const creds = await ui.rest('GET', '/rest/credentials');
@@ -41,21 +43,26 @@ async function checkNpmStart(major, install, work) {
 		assert.deepEqual(listed, Object.values(EXAMPLE_IDS), `the overview's order: ${JSON.stringify(wfs.body.data.map((w) => [w.id, w.updatedAt]))}`);
 
 		// What the editor's "Execute workflow" button sends.
-		const wf = (await ui.rest('GET', `/rest/workflows/${EXAMPLE_IDS.text}`)).body.data;
-		const trigger = wf.nodes.find((n) => n.type === 'n8n-nodes-base.manualTrigger');
-		const started = await ui.rest('POST', `/rest/workflows/${wf.id}/run`, { workflowData: wf, triggerToStartFrom: { name: trigger.name } });
-		assert.equal(started.status, 200, JSON.stringify(started.body));
-		const sample = fs.readFileSync(path.join(ROOT, 'scripts', 'assets', 'sample-video.mp4'));
-		/** The video of a finished execution's Veo node, as the editor gets it: the playable sample mp4. */
-		const checkSampleVideo = async (execution, nodeName) => {
+		const executeAsEditor = async (id) => {
+			const wf = (await ui.rest('GET', `/rest/workflows/${id}`)).body.data;
+			const trigger = wf.nodes.find((n) => n.type === 'n8n-nodes-base.manualTrigger');
+			const started = await ui.rest('POST', `/rest/workflows/${wf.id}/run`, { workflowData: wf, triggerToStartFrom: { name: trigger.name } });
+			assert.equal(started.status, 200, JSON.stringify(started.body));
+			return await waitForExecution(ui, started.body.data.executionId, { intervalMs: 1000 });
+		};
+		const sample = (file) => fs.readFileSync(path.join(ROOT, 'scripts', 'assets', file));
+		/** The video of a finished execution's Veo node, as the editor gets it: the playable sample mp4 of its shape. */
+		const checkSampleVideo = async (execution, nodeName, clip = sample('sample-video.mp4')) => {
 			assert.equal(execution.status, 'success', `execution ${execution.id}: ${JSON.stringify(execution.data?.resultData?.error ?? execution.status).slice(0, 600)}`);
 			const [item] = nodeItems(execution, nodeName);
 			assert.equal(item.json.state, 'succeeded');
 			assert.equal(item.binary?.data?.mimeType, 'video/mp4', 'the execution holds a stored video');
 			const bytes = await readBinary(ui, item.binary.data);
-			assert.ok(bytes.equals(sample), `the editor gets the playable sample mp4 (${bytes.length} vs ${sample.length} bytes)`);
+			assert.ok(bytes.equals(clip), `the editor gets the playable sample mp4 (${bytes.length} vs ${clip.length} bytes)`);
 		};
-		await checkSampleVideo(await waitForExecution(ui, started.body.data.executionId, { intervalMs: 1000 }), 'Make a Video');
+		await checkSampleVideo(await executeAsEditor(EXAMPLE_IDS.text), 'Make a Video');
+		// Example 2 asks for 9:16: the clip is the portrait one (360×640), not the landscape one.
+		await checkSampleVideo(await executeAsEditor(EXAMPLE_IDS.image), 'Animate the Flower', sample('sample-video-portrait.mp4'));
 
 		// Example 7, as its sticky note says: activate it, POST a prompt to its webhook. The execution
 		// pauses; the emulator calls back to this n8n, which resumes it with the video.
