@@ -54,10 +54,12 @@ describe('Retry On Fail does not pay again', () => {
 		// Item 0 fails: with On Error: Continue its error item comes first, which n8n retries too.
 		emulator().failTask('bad');
 		const items = [{ prompt: 'bad' }, { prompt: 'good' }];
-		const result = await runVeo(emulator(), textToVideo(), { items, laterRuns: [items], settings: retry, continueOnFail: true });
+		const result = await runVeo(emulator(), { ...textToVideo(), downloadVideo: true }, { items, laterRuns: [items], settings: retry, continueOnFail: true });
 		const runs = result.runData[NODE_NAME].map((run) => run.data?.main[0]?.map((item) => item.json.taskId ?? (item.json.error as string)));
 		const tasks = emulator().listTasks();
 		expect(tasks.map((task) => task.request.prompt)).toEqual(['bad', 'good', 'bad', 'good']);
+		// The retry waited for the good task the first try created and downloaded its video as usual.
+		expect(result.runData[NODE_NAME].map((run) => Boolean(run.data?.main[0]?.[1]?.binary?.data))).toEqual([true, true]);
 		expect(runs).toHaveLength(2);
 		expect(runs[0]?.[1]).toBe(tasks[1].id);
 		expect(runs[1]?.[1]).toBe(tasks[3].id);
