@@ -233,3 +233,39 @@ test("a node's log lines go to n8n's LoggerProxy (where a test file captures the
 		for (const spy of printed) spy.mockRestore();
 	}
 });
+
+/**
+ * The node's Settings (Retry On Fail) and further runs in one execution reach n8n's real engine: what
+ * the node sees is what WorkflowExecute gives it, tries and loop runs alike.
+ */
+describe('runNode: Retry On Fail and later runs, as n8n runs them', () => {
+	/** Records each call's run index and the node context it saw, and fails its first call of every run. */
+	class Flaky implements INodeType {
+		description = testNodeDescription('flakyNode');
+		async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+			const context = this.getContext('node') as { calls?: Array<[number, string]> };
+			const runIndex = Number(this.getWorkflowDataProxy(0).$runIndex);
+			const input = String(this.getInputData()[0].json.name);
+			context.calls = [...(context.calls ?? []), [runIndex, input]];
+			if (context.calls.filter(([run]) => run === runIndex).length === 1) throw new NodeOperationError(this.getNode(), 'first try fails');
+			return [[{ json: { calls: context.calls }, pairedItem: { item: 0 } }]];
+		}
+	}
+
+	it('every try of a run has the same run index and node context; a later run has the next index', async () => {
+		const result = await runNode({
+			nodeType: new Flaky(),
+			parameters: {},
+			items: [{ json: { name: 'first' } }],
+			laterRuns: [[{ json: { name: 'second' } }]],
+			settings: { retryOnFail: true, maxTries: 2, waitBetweenTries: 0 },
+		});
+		expect(result.error).toBeUndefined();
+		expect(result.items[0].json.calls).toEqual([[0, 'first'], [0, 'first'], [1, 'second'], [1, 'second']]);
+	});
+
+	it('without Retry On Fail the first failure ends the execution', async () => {
+		const result = await runNode({ nodeType: new Flaky(), parameters: {}, items: [{ json: { name: 'first' } }] });
+		expect(result.error?.message).toBe('first try fails');
+	});
+});

@@ -80,6 +80,13 @@ export interface RunNodeOptions {
 	waitingWebhooks?: WaitingWebhooks;
 	/** Default: a new one. Reusing one stands for the same execution running the node again (in a loop). */
 	executionId?: string;
+	/** The node's Settings tab as n8n stores it: Retry On Fail, Max Tries, Wait Between Tries (ms). */
+	settings?: Pick<INode, 'retryOnFail' | 'maxTries' | 'waitBetweenTries'>;
+	/**
+	 * Further runs of the node in the same execution, each with its own input (as a loop such as Loop
+	 * Over Items feeds it): run indexes 1, 2, ... sharing the execution's node context.
+	 */
+	laterRuns?: INodeExecutionData[][];
 }
 
 export interface RunNodeResult {
@@ -418,6 +425,7 @@ export async function runNode(options: RunNodeOptions): Promise<RunNodeResult> {
 		...(options.continueOnFail ? { onError: 'continueRegularOutput' as const } : {}),
 		...(options.onError ? { onError: options.onError } : {}),
 		...(options.legacyContinueOnFail ? { continueOnFail: true } : {}),
+		...options.settings,
 	};
 	const nodes = [node];
 	const types = new Map<string, INodeType | IVersionedNodeType>([[node.type, nodeType]]);
@@ -451,9 +459,11 @@ export async function runNode(options: RunNodeOptions): Promise<RunNodeResult> {
 	// previous node had produced `items`.
 	const data = createRunExecutionData({
 		executionData: {
-			nodeExecutionStack: [
-				{ node, data: { main: [options.items ?? [{ json: {} }]] }, source: null },
-			],
+			nodeExecutionStack: [options.items ?? [{ json: {} }], ...(options.laterRuns ?? [])].map((items) => ({
+				node,
+				data: { main: [items] },
+				source: null,
+			})),
 		},
 	});
 	const execution: StoredExecution = {

@@ -2,7 +2,9 @@ import { NodeOperationError } from 'n8n-workflow';
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, NodeApiError } from 'n8n-workflow';
 
 import type { ApiFailure } from '../helpers/apiFailure';
-import { failureDetails } from '../helpers/apiFailure';
+import { failureDetails, failureOf } from '../helpers/apiFailure';
+import { mayHaveCreated } from '../helpers/createFailure';
+import { fingerprintOf } from '../helpers/createLedger';
 import { InputError } from '../helpers/inputError';
 import { pause } from '../helpers/pause';
 import type { CreateInput } from '../helpers/requestBody';
@@ -26,6 +28,7 @@ import type { DownloadSettings } from './videoDownload';
 import type { SubmitInFlight } from './submitAtStop';
 import { stoppedSubmitNote } from './submitAtStop';
 import { attachVideo, readDownloadSettings } from './videoDownload';
+import { openCreateLedger } from './retryTries';
 
 export type WaitMode = 'poll' | 'callback' | 'none';
 
@@ -40,6 +43,8 @@ interface ItemPlan extends BatchJob {
 	awaitsCallback: boolean;
 	/** Images to upload before the create; their URLs complete the body. */
 	binaryImages?: BinaryImageRef[];
+	/** The request as checked, before images are uploaded: what an earlier try's create is matched by. */
+	fingerprint: string;
 }
 
 /**
@@ -52,13 +57,18 @@ export async function createVideos(
 	readInput: (itemIndex: number) => CreateInput,
 ): Promise<INodeExecutionData[]> {
 	const results = new ItemResults(this, this.getInputData().length);
+	// What earlier tries of this run (n8n's Retry On Fail) created: never created again.
+	const ledger = openCreateLedger(this);
 	const callbackUrl = readWaitMode(this, 0) === 'callback' ? callbackAddressOf(this) : undefined;
 	const checkedPlans = planItems(this, readInput, results, callbackUrl);
 	if (checkedPlans.length === 0) return results.collect();
+	for (const plan of checkedPlans) plan.earlier = ledger.earlier(plan.key, plan.fingerprint);
 
 	const client = await createVeoClient(this);
 	if (callbackUrl) checkReachable(this, callbackUrl, client.baseUrl);
-	const plans = await uploadBinaryImages(this, checkedPlans, results);
+	// An item an earlier try sent is not sent again: its images are not uploaded again either.
+	const uploaded = await uploadBinaryImages(this, checkedPlans.filter((plan) => !plan.earlier), results);
+	const plans = checkedPlans.filter((plan) => plan.earlier || uploaded.includes(plan));
 	if (plans.length === 0) return results.collect();
 	const awaited: AwaitedTask[] = [];
 	const signal = this.getExecutionCancelSignal?.();
@@ -86,8 +96,14 @@ export async function createVideos(
 			{
 				submit: async (body, timeoutMs) => {
 					const sending = { itemIndex: planOfBody.get(body) ?? -1, body, sentAt: Date.now() };
+					const plan = planOf.get(sending.itemIndex) as ItemPlan;
+					// Written before the request leaves: whatever happens next, the next try knows it may exist.
+					ledger.sending(plan.key, plan.fingerprint, body, sending.sentAt);
 					const answer = await settle(async () => await client.submit(body, timeoutMs));
 					if (answer.ok) return answer.value;
+					const failure = failureOf(answer.error);
+					if (failure && !mayHaveCreated(failure)) ledger.notCreated(plan.key);
+					else if (failure) ledger.lost(plan.key, failure);
 					if (signal?.aborted) atStop.submit = sending;
 					return await Promise.reject(answer.error);
 				},
@@ -96,7 +112,10 @@ export async function createVideos(
 				pause: async (ms) => await pause(ms, signal),
 				now: Date.now,
 				onCreated: (itemIndex, taskId) => {
-					acceptedAt.set(itemIndex, Date.now());
+					const plan = planOf.get(itemIndex) as ItemPlan;
+					const at = plan.earlier && 'taskId' in plan.earlier ? plan.earlier.acceptedAt : Date.now();
+					ledger.accepted(itemIndex, plan.fingerprint, taskId, at);
+					acceptedAt.set(itemIndex, at);
 					results.taskCreated(itemIndex, taskId);
 				},
 				onSettled: (_itemIndex, outcome) => {
@@ -169,6 +188,7 @@ function planItems(
 
 function planItem(ctx: IExecuteFunctions, itemIndex: number, input: CreateInput, callbackUrl: string | undefined): ItemPlan {
 	const body = buildCreateBody(input);
+	const fingerprint = fingerprintOf(body);
 	if (callbackUrl) {
 		if (body.callback_url) {
 			throw new InputError(
@@ -208,6 +228,7 @@ function planItem(ctx: IExecuteFunctions, itemIndex: number, input: CreateInput,
 		maxConcurrent,
 		awaitsCallback: mode === 'callback',
 		binaryImages: binaryImagesOf(input, MAX_INGREDIENT_IMAGES),
+		fingerprint,
 	};
 }
 

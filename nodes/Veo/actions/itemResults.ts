@@ -16,8 +16,12 @@ export interface ResultContext {
 	getNode(): INode;
 }
 
-/** Errors whose description already lists the created tasks (an error can pass through twice). */
-const listed = new WeakSet<ItemError>();
+/**
+ * Each error's own description, before the list of created tasks was added. An error can pass through
+ * more than once (a failed download is thrown where it happens, and again when the run ends): the list
+ * is written anew each time, so it also names the tasks accepted after the failure was first seen.
+ */
+const ownDescriptions = new WeakMap<ItemError, string | undefined>();
 
 /** The service's own account of a failure, kept beside the NodeApiError that tells it in words. */
 const serviceFailures = new WeakMap<ItemError, ApiFailure & { taskId?: string }>();
@@ -84,7 +88,11 @@ export class ItemResults {
 	/** Errors that end the whole run (a cancelled execution) still name the paid tasks. */
 	abort(error: unknown, note?: string): never {
 		const nodeError = this.toNodeError(error, undefined);
-		if (note) nodeError.description = nodeError.description ? `${note}\n\n${nodeError.description}` : note;
+		if (note) {
+			const own = ownDescriptionOf(nodeError);
+			ownDescriptions.set(nodeError, own ? `${note}\n\n${own}` : note);
+			nodeError.description = ownDescriptions.get(nodeError);
+		}
 		throw this.withCreatedTasks(nodeError);
 	}
 
@@ -109,17 +117,22 @@ export class ItemResults {
 	}
 
 	private withCreatedTasks(error: ItemError): ItemError {
-		if (this.created.size === 0 || listed.has(error)) return error;
-		listed.add(error);
+		if (this.created.size === 0) return error;
+		const own = ownDescriptionOf(error);
 		const lines = [...this.created].map(
 			([taskId, task]) => `- ${taskId} (item ${task.itemIndex}, ${task.state})`,
 		);
 		const note =
 			'Tasks already created at Ace Data Cloud (they keep running and may be charged; fetch them with the Get Task operation instead of submitting again):\n' +
 			lines.join('\n');
-		error.description = error.description ? `${error.description}\n\n${note}` : note;
+		error.description = own ? `${own}\n\n${note}` : note;
 		return error;
 	}
+}
+
+function ownDescriptionOf(error: ItemError): string | undefined {
+	if (!ownDescriptions.has(error)) ownDescriptions.set(error, error.description ?? undefined);
+	return ownDescriptions.get(error);
 }
 
 /**

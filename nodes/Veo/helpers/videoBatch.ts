@@ -3,6 +3,7 @@ import type { IDataObject } from 'n8n-workflow';
 import type { ApiFailure } from './apiFailure';
 import { failureOf, isTransient } from './apiFailure';
 import { mayHaveCreated, neverReachedService } from './createFailure';
+import type { EarlierCreate } from './createLedger';
 import { FinishPredictor } from './finishPredictor';
 import { chunk } from './inputList';
 import { RefusalStreak } from './refusalStreak';
@@ -39,6 +40,12 @@ export interface BatchJob {
 	wait: boolean;
 	/** How long to wait for the video once the service accepted it (and how long refusals may last). */
 	maxWaitMs: number;
+	/**
+	 * What an earlier try of this run (n8n's Retry On Fail) created for this job: it is not submitted
+	 * again. A known task is waited for like any accepted one; a create whose answer was lost is
+	 * looked for again (with the body that was sent) and fails again if still not found.
+	 */
+	earlier?: EarlierCreate;
 }
 
 export type JobOutcome =
@@ -171,9 +178,21 @@ class VideoBatch {
 		private readonly settings: BatchSettings,
 		private readonly deps: BatchDeps,
 	) {
-		this.queue = [...jobs];
+		this.queue = jobs.filter((job) => !job.earlier);
 		const userCap = settings.maxConcurrent && settings.maxConcurrent > 0 ? settings.maxConcurrent : Infinity;
 		this.pacer = new SubmitPacer(userCap, deps.random ?? Math.random);
+		for (const job of jobs) if (job.earlier) this.resume(job, job.earlier);
+	}
+
+	/** A job an earlier try already sent: never sent again. Its task is looked at in the first round. */
+	private resume(job: BatchJob, earlier: EarlierCreate): void {
+		if ('taskId' in earlier) {
+			this.start(job, earlier.taskId, { task_id: earlier.taskId, recovered: true }, earlier.acceptedAt);
+			this.lastPollAt = -Infinity;
+			return;
+		}
+		const failure = earlier.failure ?? { code: 'answer_lost', message: 'the answer to an earlier try was lost' };
+		this.lookups.push({ job: { ...job, body: earlier.body }, failure, sentAt: earlier.sentAt, failedAt: this.deps.now(), looks: 0 });
 	}
 
 	async run(): Promise<Map<number, JobOutcome>> {

@@ -22,6 +22,7 @@ module.exports = [
 	require('./binary-image'),
 	require('./tool'),
 	require('./errors'),
+	require('./retry-on-fail'),
 	require('./credential'),
 	require('./pause'),
 	require('./pause-loop'),

@@ -50,6 +50,10 @@ export interface RunVeoOptions {
 	/** n8n's waiting webhooks: a run that pauses is kept there, and the emulator's callbacks resume it. */
 	waitingWebhooks?: RunNodeOptions['waitingWebhooks'];
 	executionId?: RunNodeOptions['executionId'];
+	/** The node's Retry On Fail, Max Tries and Wait Between Tries settings. */
+	settings?: RunNodeOptions['settings'];
+	/** The input of further runs of the node in the same execution (a loop's later iterations). */
+	laterRuns?: IDataObject[][];
 	/** Connect a node after the Veo node's regular output (its runs show in `runData.Downstream`). */
 	withDownstream?: boolean;
 	/** Binary properties of each input item (by index), as n8n keeps them in memory. */
@@ -85,6 +89,8 @@ export async function runVeo(
 		cancelAfterMs: options.cancelAfterMs,
 		waitingWebhooks: options.waitingWebhooks,
 		executionId: options.executionId,
+		settings: options.settings,
+		laterRuns: options.laterRuns?.map((items) => items.map((one) => ({ json: one }))),
 		downstream: options.withDownstream ? new Downstream() : undefined,
 		credentials: {
 			aceDataCloudApi: {
