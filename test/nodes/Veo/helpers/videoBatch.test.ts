@@ -494,6 +494,24 @@ describe('runVideoBatch stopped by its caller (fail fast)', () => {
 		expect(settled.map(({ key }) => outcomes.get(key)?.kind)).toEqual(['submitted', 'finished']);
 	});
 
+	it('tells the caller when a task it no longer waits for is seen finished while items are queued (pause mode\'s fail-fast)', async () => {
+		const service = simulatedService({ taskMs: 10_000, maxInFlight: 10, submitsPerSecond: Infinity, durationsMs: [3000] });
+		const seen: Array<{ key: number; id: unknown; at: number }> = [];
+		let stop = false;
+		const outcomes = await runVideoBatch(jobs(4, false), { pollIntervalMs: 1000, maxConcurrent: 2 }, {
+			...service.deps,
+			onSettledTaskFinished: (key, record) => {
+				seen.push({ key, id: record.id, at: service.now() });
+				stop = true;
+			},
+			shouldStop: () => stop,
+		});
+		expect(seen).toEqual([{ key: 0, id: 't0', at: 3000 }]);
+		// the caller stopped there: the slot t0 freed was not used
+		expect(service.tasks.size).toBe(2);
+		expect(outcomes.has(2)).toBe(false);
+	});
+
 	it('submits nothing more once told to stop, and returns without waiting for running tasks', async () => {
 		const service = simulatedService({ taskMs: 10_000, maxInFlight: 2, submitsPerSecond: Infinity });
 		const outcomes = await runVideoBatch(jobs(4), { pollIntervalMs: 1000 }, {
