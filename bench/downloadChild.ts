@@ -55,7 +55,9 @@ async function main(): Promise<DownloadResult> {
 		samples++;
 	}, SAMPLE_MS);
 	const started = process.hrtime.bigint();
-	const result = await runVeoNode(baseUrl, { ...getTask, downloadVideo: true });
+	// The node's Max Video Size (200 MB by default) would stop the 200 MiB video: set what this video needs.
+	const maxVideoSize = Math.ceil(size / 1_000_000) + 1;
+	const result = await runVeoNode(baseUrl, { ...getTask, downloadVideo: true, maxVideoSize });
 	const wallMs = Number(process.hrtime.bigint() - started) / 1e6;
 	clearInterval(sampler);
 	rssPeak = Math.max(rssPeak, process.memoryUsage.rss());

@@ -81,6 +81,9 @@ export async function createVideos(
 	// Without continue-on-fail the first failure fails the node: nothing more is submitted (or paid
 	// for), and the node does not wait for the rest.
 	let failedFast = false;
+	// Pausing for callbacks with Stop: a task seen failed while others were still queued ends the run
+	// before it pauses, as in poll mode (nothing more is submitted).
+	const failedBeforePause = new Map<number, TaskOutput>();
 	// A create whose answer the user's stop cut off: it may have been created (and paid) all the same.
 	const atStop: { submit?: SubmitInFlight } = {};
 	const planOfBody = new Map(plans.map((plan) => [plan.body, plan.key]));
@@ -121,6 +124,13 @@ export async function createVideos(
 				onSettled: (_itemIndex, outcome) => {
 					if (results.failureStops && failsItem(outcome)) failedFast = true;
 				},
+				onSettledTaskFinished: (itemIndex, record) => {
+					const output = taskOutput(record, String(record.id));
+					results.taskState(output.taskId, output.state);
+					if (!planOf.get(itemIndex)?.awaitsCallback || output.state !== 'failed' || !results.failureStops) return;
+					failedBeforePause.set(itemIndex, output);
+					failedFast = true;
+				},
 				shouldStop: () => failedFast || downloads.failure !== undefined,
 				onFinished: (itemIndex, record) => {
 					const output = taskOutput(record, String(record.id));
@@ -141,6 +151,9 @@ export async function createVideos(
 			if ('record' in outcome && outcome.record && outcome.taskId) {
 				results.taskState(outcome.taskId, taskOutput(outcome.record, outcome.taskId).state);
 			}
+		}
+		for (const [itemIndex, output] of failedBeforePause) {
+			results.fail(itemIndex, taskFailedError(this, output, itemIndex), { taskId: output.taskId, state: output.state });
 		}
 		for (const plan of plans) {
 			const outcome = outcomes.get(plan.key);
@@ -295,12 +308,15 @@ function report(
 			return;
 		case 'failed':
 			results.fail(itemIndex, outcome.mayExist ? mayExistError(ctx, plan, outcome) : new VeoRequestError(outcome.failure), task);
+			return;
+		case 'unsubmitted':
+			results.fail(itemIndex, heldQueueError(ctx, plan, outcome.heldBy, outcome.stalledForMs));
 	}
 }
 
 /** Outcomes that fail their item (and so, without continue-on-fail, the node). */
 function failsItem(outcome: JobOutcome): boolean {
-	if (outcome.kind === 'failed' || outcome.kind === 'timeout') return true;
+	if (outcome.kind === 'failed' || outcome.kind === 'timeout' || outcome.kind === 'unsubmitted') return true;
 	return outcome.kind === 'finished' && taskState(outcome.record).state === 'failed';
 }
 
@@ -323,6 +339,19 @@ function notSubmittedError(ctx: IExecuteFunctions, plan: ItemPlan, refusal?: Api
 		description: `Nothing was created or charged for this item. Other work on the same token (other executions, other tools) may be holding its slots; run it again later${plan.maxWaitShown ? ', or raise Max Wait' : ''}. ${failureDetails(failure)}`,
 		itemIndex: plan.key,
 	});
+}
+
+function heldQueueError(ctx: IExecuteFunctions, plan: ItemPlan, heldBy: string[], stalledForMs: number): NodeOperationError {
+	const seconds = Math.round(stalledForMs / 1000);
+	const tasks = heldBy.length ? heldBy.join(', ') : 'tasks of this run';
+	return new NodeOperationError(
+		ctx.getNode(),
+		`Not submitted, nothing was charged: every slot stayed taken by ${tasks} and none of this node's videos finished for ${seconds} seconds [item ${plan.key}]`,
+		{
+			itemIndex: plan.key,
+			description: `The node starts no more videos at once than Max Videos in Progress (or the limit Ace Data Cloud showed with 429 answers), and a task that timed out still counts as running: it may still be made and charged. Check ${tasks} with Get Task, then run this item again${plan.maxWaitShown ? ', or raise Max Wait' : ''}.`,
+		},
+	);
 }
 
 function mayExistError(

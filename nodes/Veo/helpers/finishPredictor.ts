@@ -7,8 +7,9 @@
  * - While every task seen could have taken the same time (their bounds overlap, give or take a quarter
  *   second of timing noise), that common duration
  *   is narrowed down: the next look goes to the middle of what is still uncertain, then to its upper end.
- * - Once tasks are seen to vary, a task is looked at every quarter second while its age is within the
- *   durations seen so far, and left to regular polling before and after.
+ * - Once tasks are seen to vary, a task is looked at when its age reaches the shortest duration seen,
+ *   then at the longest, and left to regular polling in between and after (every look is a query
+ *   round: the Poll Interval is the user's word on how often to ask).
  */
 export class FinishPredictor {
 	/** The duration every finished task could have had, if there is one: [commonLowMs, commonHighMs]. */
@@ -47,8 +48,7 @@ export class FinishPredictor {
 		const first = submittedAt + this.shortestMs;
 		const last = submittedAt + this.longestMs;
 		if (lastRunningAt >= last) return Infinity;
-		if (lastRunningAt < first) return first;
-		return Math.min(last, lastRunningAt + RESOLUTION_MS);
+		return lastRunningAt < first ? first : last;
 	}
 }
 

@@ -27,11 +27,17 @@ export const SUBMIT_TIMEOUT_MS = 60_000;
 const MIN_REQUEST_TIMEOUT_MS = 1000;
 
 /**
- * Rounds are at most this close together. Regular rounds keep the Poll Interval (1 s at least, as the
- * service asks); only the looks timed for a task that is due can come sooner. They are rare (a task
- * gets at most a couple) and cheap next to the service's 60 queries a second.
+ * Query rounds of one batch are at least this far apart, whatever the predictor wants: the service
+ * asks for at most one poll a second per client.
  */
-const MIN_POLL_GAP_MS = 250;
+const MIN_POLL_GAP_MS = 1000;
+
+/**
+ * Looks timed by the predictor (rounds sooner than the Poll Interval) a task may cause; after them it
+ * is left to the Poll Interval. Without this bound, a batch whose durations vary looked at every task
+ * within the durations seen at every gap, many times a video.
+ */
+export const MAX_TIMED_LOOKS = 2;
 
 export interface BatchJob {
 	key: number;
@@ -70,7 +76,12 @@ export type JobOutcome =
 			candidates?: string[];
 	  }
 	/** The caller stopped the batch while this task was still being waited for; `record` is its last known state. */
-	| { kind: 'abandoned'; taskId: string; record?: TaskRecord };
+	| { kind: 'abandoned'; taskId: string; record?: TaskRecord }
+	/**
+	 * Never submitted (nothing was created): every slot stayed taken by this batch's own tasks
+	 * (`heldBy`), and for `stalledForMs` (a whole Max Wait) none of them finished and no create was accepted.
+	 */
+	| { kind: 'unsubmitted'; heldBy: string[]; stalledForMs: number };
 
 export interface BatchSettings {
 	pollIntervalMs: number;
@@ -93,6 +104,12 @@ export interface BatchDeps {
 	onCreated?(key: number, taskId: string): void;
 	/** Called as soon as a waited-for task is seen finished (downloads can start at once). */
 	onFinished?(key: number, record: TaskRecord): void;
+	/**
+	 * Called when a task whose outcome was already settled (submitted, or timed out) is seen finished
+	 * while items are still queued: a caller that pauses for callbacks learns of a failure here, before
+	 * the next create goes out.
+	 */
+	onSettledTaskFinished?(key: number, record: TaskRecord): void;
 	/**
 	 * Called the moment a job's outcome is settled (submitted, finished, timeout or failed), so the
 	 * caller can decide to stop the batch. Abandoned tasks are not reported here: the caller stopped.
@@ -128,6 +145,8 @@ interface Accepted {
 	record?: TaskRecord;
 	/** Its outcome is settled (not waited for, or timed out); it may still hold a slot at the service. */
 	settled: boolean;
+	/** Rounds sooner than the Poll Interval that were timed for this task (at most MAX_TIMED_LOOKS). */
+	timedLooks: number;
 }
 
 /** A create whose answer was lost: its task may exist, and is looked for before anything else is decided. */
@@ -173,6 +192,9 @@ class VideoBatch {
 
 	private lastPollAt = -Infinity;
 
+	/** The last time the queue moved: a create accepted, or a task of ours seen finished (or the start). */
+	private lastProgressAt = 0;
+
 	constructor(
 		jobs: BatchJob[],
 		private readonly settings: BatchSettings,
@@ -196,6 +218,7 @@ class VideoBatch {
 	}
 
 	async run(): Promise<Map<number, JobOutcome>> {
+		this.lastProgressAt = this.deps.now();
 		for (;;) {
 			await this.admit();
 			if (this.stopRequested()) return this.abandon();
@@ -208,6 +231,7 @@ class VideoBatch {
 			if (this.deps.now() >= this.nextPollAt()) await this.poll();
 			if (this.stopRequested()) return this.abandon();
 			this.expire();
+			this.releaseHeldQueue();
 		}
 	}
 
@@ -270,8 +294,9 @@ class VideoBatch {
 	/** A task of ours exists from now on: it is reported at once, so it is never lost. */
 	private start(job: BatchJob, taskId: string, answer: IDataObject, acceptedAt: number, record?: TaskRecord): void {
 		this.claimed.add(taskId);
+		this.lastProgressAt = this.deps.now();
 		this.deps.onCreated?.(job.key, taskId);
-		this.accepted.set(taskId, { job, acceptedAt, lastRunningAt: acceptedAt, record, settled: !job.wait });
+		this.accepted.set(taskId, { job, acceptedAt, lastRunningAt: acceptedAt, record, settled: !job.wait, timedLooks: 0 });
 		if (!job.wait) this.settle(job.key, { kind: 'submitted', taskId, answer });
 		if (this.lastPollAt === -Infinity) this.lastPollAt = this.deps.now();
 	}
@@ -319,8 +344,13 @@ class VideoBatch {
 
 	private async poll(): Promise<void> {
 		const polledAt = this.deps.now();
+		const watched = this.watched();
+		// A round sooner than the Poll Interval is a timed look, charged to the tasks it was timed for.
+		if (polledAt < this.lastPollAt + this.settings.pollIntervalMs) {
+			for (const [, task] of watched) if (this.timedLookAt(task) <= polledAt) task.timedLooks++;
+		}
 		this.lastPollAt = polledAt;
-		const ids = this.watched().map(([id]) => id);
+		const ids = watched.map(([id]) => id);
 		let freed = false;
 		for (const batch of chunk(ids, BATCH_SIZE)) {
 			const answer = await settle(async () => await this.deps.query(batch, this.queryTimeout()));
@@ -341,12 +371,16 @@ class VideoBatch {
 				this.predictor.learn(task.acceptedAt, task.lastRunningAt, polledAt);
 				this.accepted.delete(id);
 				freed = true;
-				if (task.settled) continue;
+				if (task.settled) {
+					this.deps.onSettledTaskFinished?.(task.job.key, record);
+					continue;
+				}
 				this.deps.onFinished?.(task.job.key, record);
 				this.settle(task.job.key, { kind: 'finished', taskId: id, record });
 			}
 		}
 		if (freed) {
+			this.lastProgressAt = this.deps.now();
 			this.pacer.finished(this.deps.now());
 			this.streak.broken();
 		}
@@ -371,6 +405,29 @@ class VideoBatch {
 		}
 	}
 
+	/**
+	 * The queue's bound: while every slot is taken by tasks of ours (the user's Max Videos in Progress,
+	 * or a limit learned from 429s), queued items wait for one of them to finish. A task that never
+	 * finishes would hold them for ever, so once the queue has not moved for a queued item's whole Max
+	 * Wait, that item fails unsubmitted (nothing was created for it). A timed-out task still counts as
+	 * holding its slot: the service may still be making it, and submitting past the cap could cost more
+	 * than the user allowed.
+	 */
+	private releaseHeldQueue(): void {
+		if (!this.heldBySlots()) return;
+		const stalledForMs = this.deps.now() - this.lastProgressAt;
+		const givenUp = this.queue.filter((job) => stalledForMs >= job.maxWaitMs);
+		if (givenUp.length === 0) return;
+		this.queue = this.queue.filter((job) => stalledForMs < job.maxWaitMs);
+		const heldBy = [...this.accepted.keys()];
+		for (const job of givenUp) this.settle(job.key, { kind: 'unsubmitted', heldBy, stalledForMs });
+	}
+
+	/** Queued items wait for a slot of ours to free up (not for a refusal's back-off). */
+	private heldBySlots(): boolean {
+		return this.queue.length > 0 && this.pacer.nextAttemptAt(this.inFlight()) === Infinity;
+	}
+
 	// ----- when -----
 
 	private nextWake(): number {
@@ -379,17 +436,25 @@ class VideoBatch {
 			now + this.settings.pollIntervalMs,
 			this.nextPollAt(),
 			this.queue.length > 0 ? this.nextSubmitAt() : Infinity,
+			this.heldBySlots() ? this.lastProgressAt + Math.min(...this.queue.map((job) => job.maxWaitMs)) : Infinity,
 			...this.lookups.map((lookup) => this.nextLookAt(lookup)),
 			...this.waitedFor().map((task) => this.deadline(task)),
 		);
 	}
 
+	/** The Poll Interval after the last round, or sooner for a task the predictor expects done; never within a second. */
 	private nextPollAt(): number {
 		const watched = this.watched();
 		if (watched.length === 0) return Infinity;
-		const predicted = watched.map(([, task]) => this.predictor.nextLook(task.acceptedAt, task.lastRunningAt));
+		const predicted = watched.map(([, task]) => this.timedLookAt(task));
 		const due = Math.min(this.lastPollAt + this.settings.pollIntervalMs, ...predicted);
 		return Math.max(this.lastPollAt + MIN_POLL_GAP_MS, due);
+	}
+
+	/** When the predictor wants to look at this task; Infinity once it has had its timed looks. */
+	private timedLookAt(task: Accepted): number {
+		if (task.timedLooks >= MAX_TIMED_LOOKS) return Infinity;
+		return this.predictor.nextLook(task.acceptedAt, task.lastRunningAt);
 	}
 
 	/** Max Wait counts from the moment the service accepted the task. */

@@ -27,6 +27,7 @@ module.exports = [
 	require('./pause'),
 	require('./pause-loop'),
 	require('./pause-unreachable'),
+	require('./batch-bounds'),
 	require('./error-routing'),
 	require('./hostile-hosts'),
 	require('./npm-start'),

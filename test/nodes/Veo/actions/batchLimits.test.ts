@@ -17,11 +17,11 @@ const POLL_INTERVAL_S = 1;
 const SLACK = 1.1;
 /**
  * Regular rounds come once per Poll Interval; the engine adds looks timed for a task that is due,
- * at least 250 ms after the previous round (nodes/Veo/helpers/videoBatch.ts, MIN_POLL_GAP_MS). The
- * guard only rules out busy polling: rounds closer than this (by the emulator's arrival stamps).
+ * never within 1 s of the previous round (nodes/Veo/helpers/videoBatch.ts, MIN_POLL_GAP_MS). By the
+ * emulator's arrival stamps, on a loaded machine, that is more than this.
  */
-const MIN_ROUND_GAP_MS = 200;
-/** Timed looks a task may cost on top of the regular rounds ("at most a couple", videoBatch.ts). */
+const MIN_ROUND_GAP_MS = 750;
+/** Timed looks a task may cost on top of the regular rounds (videoBatch.ts, MAX_TIMED_LOOKS). */
 const LOOKS_PER_TASK = 2;
 /**
  * Learning the limits costs free 429s: a few while the pacer narrows the submit spacing, one when
@@ -51,9 +51,9 @@ const cases: Case[] = [
 	{ name: 'rate-bound', count: 4, limits: { maxInFlight: 5, submitsPerSecond: 2, pendingMs: 500, runningMs: 1250 } },
 	// Slots are the limit: 5 items through 2 slots, 3 generations of 1.75 s tasks (L = 5.25 s).
 	{ name: 'slot-bound', count: 5, limits: { maxInFlight: 2, submitsPerSecond: 4, pendingMs: 500, runningMs: 1250 } },
-	// The same with 1.3 s tasks (L = 3.9 s): a slot freed between two regular polls must be reused
-	// before the next one (waiting for the regular poll measured 6.1 s here, against a bound of 5.29 s).
-	{ name: 'slot-bound, short tasks', count: 5, limits: { maxInFlight: 2, submitsPerSecond: 4, pendingMs: 300, runningMs: 1000 } },
+	// No case with tasks shorter than the rounds can be: with one round a second at most (the service's
+	// rate, issue 17), a 1.3 s task is seen at 2 s, whatever the predictor knows. The predictor's timed
+	// looks are specified on the virtual clock (videoBatch.test.ts) with the Poll Interval above 1 s.
 ];
 
 describe.each(cases)('a batch under the service limits ($name)', ({ count, limits }) => {

@@ -90,5 +90,23 @@ describe('the first failure stops the run (On Error: Stop Workflow)', () => {
 			expect(descriptionOf(result.error)).toContain(`- ${first.id} (item 0, submitted)`);
 			expect(emulator().requestsTo('/veo/videos')).toHaveLength(2);
 		});
+
+		it('a task that fails while others wait for a slot stops further creates, as in poll mode, naming every paid task', async () => {
+			// 6 items, 2 at a time, item 0 fails at once: the engine before issue 17 paid for all 6
+			emulator().failTask('item 0');
+			emulator().neverFinish('item 1');
+			const result = await runVeo(
+				emulator(),
+				{ ...textToVideo({ maxConcurrent: 2 }), waitMode: 'callback' },
+				{ items: Array.from({ length: 6 }, (_, index) => ({ prompt: `item ${index}` })), waitingWebhooks: n8n },
+			);
+			const tasks = emulator().listTasks();
+			expect(tasks.map((task) => task.request.prompt)).toEqual(['item 0', 'item 1']);
+			expect(result.status).toBe('error');
+			expect(result.error).toBeInstanceOf(NodeApiError);
+			expect(result.error?.message).toMatch(new RegExp(`^Veo task ${tasks[0].id} failed: .* \\[item 0\\]$`));
+			expect(descriptionOf(result.error)).toContain(`- ${tasks[0].id} (item 0, failed)`);
+			expect(descriptionOf(result.error)).toContain(`- ${tasks[1].id} (item 1, `);
+		});
 	});
 });

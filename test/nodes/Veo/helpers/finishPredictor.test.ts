@@ -41,8 +41,8 @@ describe('FinishPredictor when task durations vary', () => {
 		expect(varied().nextLook(100_000, 100_000)).toBe(108_000);
 	});
 
-	it('looks every quarter second while its age is within the durations seen', () => {
-		expect(varied().nextLook(100_000, 108_000)).toBe(108_250);
+	it('looks once more when its age reaches the longest duration seen, not in between', () => {
+		expect(varied().nextLook(100_000, 108_000)).toBe(113_000);
 		expect(varied().nextLook(100_000, 112_900)).toBe(113_000);
 	});
 

@@ -18,6 +18,8 @@ interface Limits {
 	spread?: number;
 	/** Sent with every 429. */
 	retryAfterMs?: number;
+	/** The durations of this batch's own tasks in creation order (Infinity: never finishes); then taskMs. */
+	durationsMs?: number[];
 }
 
 type Fault = 'drop-before' | 'drop-after-create' | 'connection-refused' | 'late-create' | 'list-fails';
@@ -43,7 +45,11 @@ function simulatedService(limits: Limits) {
 	const networkError = (code = 'ECONNRESET') => Object.assign(new Error(code), { failure: { code, message: 'socket hang up' } });
 	const create = (request: VeoCreateBody, at: number, options: { foreign?: boolean; taskMs?: number } = {}) => {
 		const spread = limits.spread ?? 0;
-		const taskMs = options.taskMs ?? Math.round(limits.taskMs * (1 + spread * (2 * durationOf() - 1)));
+		const ownIndex = [...tasks.values()].filter((task) => !task.foreign).length;
+		const taskMs =
+			options.taskMs ??
+			(!options.foreign ? limits.durationsMs?.[ownIndex] : undefined) ??
+			Math.round(limits.taskMs * (1 + spread * (2 * durationOf() - 1)));
 		const id = `t${tasks.size}`;
 		tasks.set(id, { createdAt: at, doneAt: at + taskMs, request, foreign: options.foreign });
 		return id;
@@ -51,6 +57,10 @@ function simulatedService(limits: Limits) {
 	const inFlight = () => [...tasks.keys()].filter((id) => visible(id) && !finished(id)).length;
 	const freeSlots = () => Math.max(0, limits.maxInFlight - inFlight());
 
+	/** A runaway loop fails the test at once instead of spinning for ever. */
+	const guard = () => {
+		if (log.length > 100_000 || now > 7 * 24 * 3_600_000) throw new Error(`runaway: ${log.length} requests by ${now} ms`);
+	};
 	const deps: BatchDeps = {
 		now: () => now,
 		random: seededRandom(11),
@@ -58,8 +68,7 @@ function simulatedService(limits: Limits) {
 			now += ms;
 		},
 		submit: async (body) => {
-			// A runaway loop fails the test at once instead of spinning on a clock that no longer moves.
-			if (log.length > 100_000) throw new Error(`runaway: ${log.length} requests by ${now} ms`);
+			guard();
 			const injected = fault.next;
 			if (injected === 'drop-before' || injected === 'connection-refused') {
 				fault.next = undefined;
@@ -88,6 +97,7 @@ function simulatedService(limits: Limits) {
 			return { task_id: id };
 		},
 		query: async (ids) => {
+			guard();
 			log.push({ at: now, kind: 'query', ids: ids.length });
 			return ids.map(record);
 		},
@@ -194,6 +204,31 @@ describe('runVideoBatch with task durations that vary (±50 %, seeded)', () => {
 	});
 });
 
+describe('runVideoBatch keeps to the Poll Interval when durations vary', () => {
+	// 10 tasks of 8 to 30 s, 3 at a time, Poll Interval 5 s: the engine before issue 17 sent 154 query
+	// rounds in 71 s, most of them a quarter second apart
+	const limits: Limits = { taskMs: 19_000, spread: 11 / 19, maxInFlight: 100, submitsPerSecond: Infinity };
+	const pollIntervalMs = 5000;
+
+	it('asks at most once a second, and at most 2 timed looks a video beyond the Poll Interval', async () => {
+		const service = simulatedService(limits);
+		const outcomes = await runVideoBatch(jobs(10), { pollIntervalMs, maxConcurrent: 3 }, service.deps);
+		expect([...outcomes.values()].filter((outcome) => outcome.kind === 'finished')).toHaveLength(10);
+		expect(Math.min(...durations(service))).toBeLessThan(10_000);
+		expect(Math.max(...durations(service))).toBeGreaterThan(27_000);
+
+		const rounds = [...new Set(service.log.filter((entry) => entry.kind === 'query').map((entry) => entry.at))];
+		const gaps = rounds.slice(1).map((at, index) => at - rounds[index]);
+		expect(Math.min(...gaps)).toBeGreaterThanOrEqual(1000);
+		// each video: one round per Poll Interval of its life (and one at its end), plus its timed looks
+		const regular = durations(service).reduce((sum, ms) => sum + Math.ceil(ms / pollIntervalMs) + 1, 0);
+		expect(rounds.length).toBeLessThanOrEqual(regular + 2 * 10);
+		// and the slots are still used well: within 1.10 × the ideal schedule + one poll interval
+		const limit = idealFinishMs(10, durations(service), 3, Infinity);
+		expect(service.now()).toBeLessThanOrEqual(1.1 * limit + pollIntervalMs);
+	});
+});
+
 describe('runVideoBatch: Max Wait bounds each video from the moment the service accepted it', () => {
 	it('does not count the time an item spent queued behind the node\'s own in-flight cap', async () => {
 		const service = simulatedService({ taskMs: 1500, maxInFlight: 10, submitsPerSecond: Infinity });
@@ -209,10 +244,10 @@ describe('runVideoBatch: Max Wait bounds each video from the moment the service 
 
 	it('times out a task still unfinished Max Wait after it was accepted, naming it', async () => {
 		const service = simulatedService({ taskMs: 10_000, maxInFlight: 10, submitsPerSecond: Infinity });
-		const outcomes = await runVideoBatch(jobs(2).map((job) => ({ ...job, maxWaitMs: 5000 })), { pollIntervalMs: 1000, maxConcurrent: 1 }, service.deps);
+		const outcomes = await runVideoBatch(jobs(2).map((job) => ({ ...job, maxWaitMs: 5000 })), { pollIntervalMs: 1000 }, service.deps);
 		expect(outcomes.get(0)).toMatchObject({ kind: 'timeout', taskId: 't0' });
-		// the second went in once the first task finished (it held the only slot), and got its own 5 s
 		expect(outcomes.get(1)).toMatchObject({ kind: 'timeout', taskId: 't1' });
+		expect(service.now()).toBe(5000);
 	});
 
 	it('fails an item for refusals only after real 429s refused it for Max Wait in a row, creating nothing', async () => {
@@ -226,6 +261,57 @@ describe('runVideoBatch: Max Wait bounds each video from the moment the service 
 		expect(refusedFor).toBeGreaterThanOrEqual(60_000);
 		expect(refusals[refusals.length - 1].at - refusals[0].at).toBe(refusedFor);
 		expect(service.own()).toHaveLength(0);
+	});
+});
+
+describe('runVideoBatch: a task that never finishes does not hold the queue for ever', () => {
+	const stuckFirst: Limits = { taskMs: 3000, maxInFlight: 10, submitsPerSecond: Infinity, durationsMs: [Infinity] };
+	const maxWaitMs = 5000;
+	const batch = (count: number, wait = true) => jobs(count, wait).map((job) => ({ ...job, maxWaitMs }));
+
+	it('fails the queued item unsubmitted, naming the task that held the slot, once nothing moved for Max Wait', async () => {
+		const service = simulatedService(stuckFirst);
+		const outcomes = await runVideoBatch(batch(2), { pollIntervalMs: 1000, maxConcurrent: 1 }, service.deps);
+		expect(outcomes.get(0)).toMatchObject({ kind: 'timeout', taskId: 't0' });
+		expect(outcomes.get(1)).toEqual({ kind: 'unsubmitted', heldBy: ['t0'], stalledForMs: maxWaitMs });
+		expect(service.tasks.size).toBe(1);
+		expect(service.now()).toBe(maxWaitMs);
+	});
+
+	it('ends the same way without waiting (Don\'t Wait): the submitted tasks are looked at while items are queued', async () => {
+		const service = simulatedService(stuckFirst);
+		const outcomes = await runVideoBatch(batch(2, false), { pollIntervalMs: 1000, maxConcurrent: 1 }, service.deps);
+		expect(outcomes.get(0)).toMatchObject({ kind: 'submitted', taskId: 't0' });
+		expect(outcomes.get(1)).toMatchObject({ kind: 'unsubmitted', heldBy: ['t0'] });
+		expect(service.tasks.size).toBe(1);
+		expect(service.now()).toBe(maxWaitMs);
+	});
+
+	it('ends when the slot limit was learned from 429s (no Max Videos set)', async () => {
+		const service = simulatedService({ ...stuckFirst, maxInFlight: 1 });
+		const outcomes = await runVideoBatch(batch(2), { pollIntervalMs: 1000 }, service.deps);
+		expect(outcomes.get(0)).toMatchObject({ kind: 'timeout', taskId: 't0' });
+		expect(outcomes.get(1)).toMatchObject({ kind: 'unsubmitted', heldBy: ['t0'] });
+		expect(service.tasks.size).toBe(1);
+		expect(service.now()).toBeLessThanOrEqual(maxWaitMs + 1000);
+	});
+
+	it('counts from the last video that finished: a queue that moves is never failed', async () => {
+		// the first task holds one slot for ever; the other slot serves four items of 4 s each
+		const service = simulatedService({ ...stuckFirst, taskMs: 4000 });
+		const outcomes = await runVideoBatch(batch(5), { pollIntervalMs: 1000, maxConcurrent: 2 }, service.deps);
+		expect(outcomes.get(0)).toMatchObject({ kind: 'timeout', taskId: 't0' });
+		expect([1, 2, 3, 4].map((key) => outcomes.get(key)?.kind)).toEqual(['finished', 'finished', 'finished', 'finished']);
+	});
+
+	it('keeps a timed-out task\'s slot taken: never more tasks in the making than Max Videos in Progress', async () => {
+		// t0 times out at 5 s and finishes at 7 s; t1 (4 s) kept the queue moving until 4 s
+		const service = simulatedService({ ...stuckFirst, durationsMs: [7000, 4000], taskMs: 4000 });
+		await runVideoBatch(batch(4), { pollIntervalMs: 1000, maxConcurrent: 2 }, service.deps);
+		const createdAt = service.own().map((task) => task.createdAt);
+		// the third went in when t1 finished, the fourth only when t0 really finished
+		expect(createdAt[2]).toBeGreaterThanOrEqual(4000);
+		expect(createdAt[3]).toBeGreaterThanOrEqual(7000);
 	});
 });
 
@@ -283,7 +369,7 @@ describe('runVideoBatch when a create has no clear answer (never pays twice)', (
 	const limits: Limits = { taskMs: 10_000, maxInFlight: 10, submitsPerSecond: Infinity };
 
 	it('gives every create its full time-out, whatever is left of Max Wait: one cut short may still be paid', async () => {
-		const service = simulatedService(limits);
+		const service = simulatedService({ ...limits, durationsMs: [1500] });
 		const timeouts: number[] = [];
 		await runVideoBatch(jobs(2).map((job) => ({ ...job, maxWaitMs: 2000 })), { pollIntervalMs: 1000, maxConcurrent: 1 }, {
 			...service.deps,
@@ -406,6 +492,24 @@ describe('runVideoBatch stopped by its caller (fail fast)', () => {
 			{ key: 0, kind: 'finished', at: 10_000 },
 		]);
 		expect(settled.map(({ key }) => outcomes.get(key)?.kind)).toEqual(['submitted', 'finished']);
+	});
+
+	it('tells the caller when a task it no longer waits for is seen finished while items are queued (pause mode\'s fail-fast)', async () => {
+		const service = simulatedService({ taskMs: 10_000, maxInFlight: 10, submitsPerSecond: Infinity, durationsMs: [3000] });
+		const seen: Array<{ key: number; id: unknown; at: number }> = [];
+		let stop = false;
+		const outcomes = await runVideoBatch(jobs(4, false), { pollIntervalMs: 1000, maxConcurrent: 2 }, {
+			...service.deps,
+			onSettledTaskFinished: (key, record) => {
+				seen.push({ key, id: record.id, at: service.now() });
+				stop = true;
+			},
+			shouldStop: () => stop,
+		});
+		expect(seen).toEqual([{ key: 0, id: 't0', at: 3000 }]);
+		// the caller stopped there: the slot t0 freed was not used
+		expect(service.tasks.size).toBe(2);
+		expect(outcomes.has(2)).toBe(false);
 	});
 
 	it('submits nothing more once told to stop, and returns without waiting for running tasks', async () => {
