@@ -9,6 +9,7 @@ import type {
 
 import type { AwaitedTask, Ledger } from '../helpers/callbackLedger';
 import { callbackTaskId, readLedger } from '../helpers/callbackLedger';
+import { claimResume, pauseKey } from '../helpers/resumeClaims';
 import { settle, settleSync } from '../helpers/settle';
 import type { TaskRecord } from '../helpers/taskRecord';
 import { taskOutput, taskState } from '../helpers/taskRecord';
@@ -75,7 +76,7 @@ export async function resumeOnCallback(this: IWebhookFunctions): Promise<IWebhoo
 	const failed = results.failureStops ? ledger.awaited.find((task) => isFailed(records.get(task.taskId))) : undefined;
 	const remaining = ledger.awaited.filter((task) => !isDone(records.get(task.taskId))).length;
 	if (remaining > 0 && !failed) return answer(200, { status: 'waiting', task_id: taskId, remaining });
-	if (!claimResume(this.getExecutionId(), ledger)) return answer(200, { status: 'resuming', task_id: taskId });
+	if (!claimResume(pauseKey(this.getExecutionId(), ledger.awaited[0].taskId))) return answer(200, { status: 'resuming', task_id: taskId });
 	if (failed) return failedTaskEnding(this, results, ledger, records, failed);
 
 	for (const [itemIndex, json] of ledger.settled) results.add(itemIndex, { json });
@@ -125,28 +126,6 @@ function endWithFailure(ctx: IWebhookFunctions, error: ItemError, taskId: string
 		workflowData: [[]],
 		webhookResponse: { status: 'failed', task_id: taskId, error: error.message, details: error.description ?? null },
 	};
-}
-
-/**
- * Pauses this process is resuming, and since when. Two callbacks can both find the batch complete:
- * n8n 2.x lets only one of them resume the execution, n8n 1.x would resume it twice, and until n8n
- * marks it running (after the downloads) it still looks waiting. Entries are dropped lazily after
- * RESUME_CLAIM_MS, long after n8n has taken over.
- *
- * A claim is for one pause, not for the whole execution: in a loop (Loop Over Items → Veo → back) the
- * same execution pauses again, for new tasks, and must be resumed again. A pause is known by its
- * execution and the first task it waits for (task IDs are never shared between pauses).
- */
-const resuming = new Map<string, number>();
-const RESUME_CLAIM_MS = 30 * 60_000;
-
-function claimResume(executionId: string, ledger: Ledger): boolean {
-	const now = Date.now();
-	for (const [key, since] of resuming) if (now - since > RESUME_CLAIM_MS) resuming.delete(key);
-	const pause = `${executionId}/${ledger.awaited[0].taskId}`;
-	if (resuming.has(pause)) return false;
-	resuming.set(pause, now);
-	return true;
 }
 
 /** The ledger the node left as its input when it paused (see callbackLedger). */
