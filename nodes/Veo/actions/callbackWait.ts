@@ -77,7 +77,8 @@ export async function pauseForCallbacks(
 	ctx.getExecuteData().data.main = [ledger];
 	const untilMs = Date.now() + maxWaitMs;
 	await ctx.putExecutionToWait(new Date(untilMs));
-	// A callback that came while the execution was still running was refused: look again soon.
+	// A task that finishes after that look but before n8n saves the pause calls back in vain too
+	// (and a callback can be lost): the paused execution checks by itself, soon and then now and then.
 	const key = pauseKey(ctx.getExecutionId(), awaited[0].taskId);
 	checkForMissedCallbacks(ctx, { key, callbackUrl: callbackAddressOf(ctx), taskId: awaited[0].taskId, untilMs });
 	// A copy: with an error output, n8n empties the array a node returns while it sorts the items

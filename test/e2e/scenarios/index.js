@@ -25,6 +25,7 @@ module.exports = [
 	require('./credential'),
 	require('./pause'),
 	require('./pause-loop'),
+	require('./pause-missed'),
 	require('./pause-unreachable'),
 	require('./error-routing'),
 	require('./hostile-hosts'),
