@@ -76,6 +76,9 @@ export class VeoEmulator {
 	private stopped = false;
 
 	private callbacksLost = false;
+	/** What `callBackDuringLook` matches, and the tasks it holds until a look-up names them. */
+	private lookRaceMatchers: TaskMatcher[] = [];
+	private readonly lookRaces = new Set<string>();
 	private readonly sockets = new Set<Socket>();
 	private readonly sleeper = new Sleeper();
 	private callbackAbort = new AbortController();
@@ -248,6 +251,16 @@ export class VeoEmulator {
 		this.callbacksLost = true;
 	}
 
+	/**
+	 * Tasks created from now on whose request matches keep running until a look-up (retrieve or
+	 * retrieve_batch) names them. That look-up answers them as not finished, but before its answer is sent the task
+	 * finishes and its callback goes out and is answered: a callback that overtakes the client's last
+	 * look, as when a task finishes between that look and the client's next step.
+	 */
+	callBackDuringLook(matcher: TaskMatcher): void {
+		this.lookRaceMatchers.push(matcher);
+	}
+
 	inject(fault: Fault): void {
 		this.faults.add(fault);
 	}
@@ -270,6 +283,8 @@ export class VeoEmulator {
 		this.faults.clear();
 		this.rules = [];
 		this.callbacksLost = false;
+		this.lookRaceMatchers = [];
+		this.lookRaces.clear();
 		this.limiter.reset();
 		this.expiredTokens.clear();
 	}
@@ -397,6 +412,7 @@ export class VeoEmulator {
 		});
 		this.limiter.accepted(token, now);
 		reply.entry.taskId = task.id;
+		if (this.lookRaceMatchers.some((matcher) => matches(matcher, request))) this.lookRaces.add(task.id);
 		// The service ignores whatever happens to a callback, and so does the emulator.
 		if (params.callbackUrl) this.deliverCallback(task, params.callbackUrl).catch(() => undefined);
 
@@ -415,15 +431,12 @@ export class VeoEmulator {
 	}
 
 	private outcomeFor(request: Record<string, unknown>): TaskOutcome {
-		const rule = this.rules.find(({ matcher }) =>
-			typeof matcher === 'function'
-				? matcher(structuredClone(request))
-				: typeof request.prompt === 'string' && request.prompt.includes(matcher),
-		);
+		if (this.lookRaceMatchers.some((matcher) => matches(matcher, request))) return { kind: 'never' };
+		const rule = this.rules.find(({ matcher }) => matches(matcher, request));
 		return rule?.outcome ?? { kind: 'succeed' };
 	}
 
-	private queryTasks(reply: Reply, token: string): void {
+	private async queryTasks(reply: Reply, token: string): Promise<void> {
 		const checked = validateTasksQuery(reply.entry.body ?? {});
 		if (!checked.ok) return reply.json(400, errorBody('bad_request', checked.message));
 		const query = checked.value;
@@ -432,13 +445,25 @@ export class VeoEmulator {
 		if (query.action === 'retrieve') {
 			const task = this.store.find(token, { id: query.id, traceId: query.traceId });
 			if (!task) return reply.json(404, errorBody('not_found', 'task not found'));
-			return reply.json(200, task.recordAt(now, this.videoUrl(task.id)));
+			const record = task.recordAt(now, this.videoUrl(task.id));
+			if (this.lookRaces.delete(task.id)) await this.callBackFirst([task]);
+			return reply.json(200, record);
 		}
 		const matches = this.store.ownedBy(token).filter((task) => matchesBatch(task, query));
 		const items = matches
 			.slice(query.offset, query.offset + query.limit)
 			.map((task) => task.recordAt(now, this.videoUrl(task.id)));
+		const racing = matches.filter((task) => this.lookRaces.delete(task.id));
+		if (racing.length) await this.callBackFirst(racing);
 		return reply.json(200, { items, count: matches.length });
+	}
+
+	/** Finishes the tasks and waits until their callbacks were answered (see callBackDuringLook). */
+	private async callBackFirst(tasks: Task[]): Promise<void> {
+		for (const task of tasks) task.finishNow(this.now());
+		this.sleeper.wakeAll();
+		const answered = () => tasks.every((task) => this.callbacks.some((callback) => callback.taskId === task.id));
+		for (let waited = 0; !answered() && !this.stopped && waited < 15_000; waited += 10) await this.sleeper.sleep(10);
 	}
 
 	private serveVideo(reply: Reply, fault: Fault | undefined): Promise<void> {
@@ -515,4 +540,8 @@ function lowerKeys(headers: Record<string, string> = {}): Record<string, string>
 	const lower: Record<string, string> = {};
 	for (const [name, value] of Object.entries(headers)) lower[name.toLowerCase()] = value;
 	return lower;
+}
+
+function matches(matcher: TaskMatcher, request: Record<string, unknown>): boolean {
+	return typeof matcher === 'function' ? matcher(structuredClone(request)) : typeof request.prompt === 'string' && request.prompt.includes(matcher);
 }

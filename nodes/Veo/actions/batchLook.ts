@@ -3,6 +3,7 @@ import type { IDataObject, IWebhookFunctions } from 'n8n-workflow';
 import type { Ledger } from '../helpers/callbackLedger';
 import { callbackSaysFinished } from '../helpers/callbackLedger';
 import { pause } from '../helpers/pause';
+import { pauseKey } from '../helpers/resumeClaims';
 import type { Settled } from '../helpers/settle';
 import { SharedLooks, withLookRetries } from '../helpers/sharedLook';
 import type { TaskRecord } from '../helpers/taskRecord';
@@ -36,7 +37,7 @@ export async function lookAtBatch(
 ): Promise<Settled<Map<string, TaskRecord>>> {
 	const ids = ledger.awaited.map((task) => task.taskId);
 	// One pause of one execution: the same key as its resume claim.
-	const batchKey = `${ctx.getExecutionId()}/${ids[0]}`;
+	const batchKey = pauseKey(ctx.getExecutionId(), ids[0]);
 	const look = async () =>
 		await withLookRetries(async () => await looks.look(batchKey, async () => await fetchRecords(ctx, client, ids)), clock);
 	let records = await look();

@@ -1,3 +1,4 @@
+import { NodeOperationError } from 'n8n-workflow';
 import type {
 	IDataObject,
 	INodeExecutionData,
@@ -8,12 +9,14 @@ import type {
 
 import type { AwaitedTask, Ledger } from '../helpers/callbackLedger';
 import { callbackTaskId, readLedger } from '../helpers/callbackLedger';
-import { settleSync } from '../helpers/settle';
+import { claimResume, pauseKey } from '../helpers/resumeClaims';
+import { settle, settleSync } from '../helpers/settle';
 import type { TaskRecord } from '../helpers/taskRecord';
 import { taskOutput, taskState } from '../helpers/taskRecord';
 import { createVeoClient } from '../transport/veoClient';
 import { lookAtBatch } from './batchLook';
 import { finishAwaited, isDone } from './callbackWait';
+import type { ItemError } from './itemResults';
 import { ItemResults, taskFailedError } from './itemResults';
 
 /**
@@ -73,11 +76,13 @@ export async function resumeOnCallback(this: IWebhookFunctions): Promise<IWebhoo
 	const failed = results.failureStops ? ledger.awaited.find((task) => isFailed(records.get(task.taskId))) : undefined;
 	const remaining = ledger.awaited.filter((task) => !isDone(records.get(task.taskId))).length;
 	if (remaining > 0 && !failed) return answer(200, { status: 'waiting', task_id: taskId, remaining });
-	if (!claimResume(this.getExecutionId(), ledger)) return answer(200, { status: 'resuming', task_id: taskId });
-	if (failed) return endWithFailure(this, results, ledger, records, failed);
+	if (!claimResume(pauseKey(this.getExecutionId(), ledger.awaited[0].taskId))) return answer(200, { status: 'resuming', task_id: taskId });
+	if (failed) return failedTaskEnding(this, results, ledger, records, failed);
 
 	for (const [itemIndex, json] of ledger.settled) results.add(itemIndex, { json });
-	await finishAwaited(this, client, results, ledger.awaited, records);
+	// With On Error: Stop, a video that cannot be downloaded stops the run as a failed task does.
+	const finished = await settle(async () => await finishAwaited(this, client, results, ledger.awaited, records));
+	if (!finished.ok) return endWithFailure(this, results.toNodeError(finished.error, undefined), taskId);
 	return { workflowData: [results.collect()], webhookResponse: { status: 'resumed', task_id: taskId } };
 }
 
@@ -85,14 +90,8 @@ function isFailed(record: TaskRecord | undefined): boolean {
 	return record !== undefined && taskState(record).state === 'failed';
 }
 
-/**
- * A task failed and On Error says stop. n8n gives a node resumed from a waiting webhook no way to fail
- * its execution: if `webhook()` throws, n8n answers the callback with a 500 and still runs the rest of
- * the workflow with an empty placeholder item (1.x and 2.x alike). The closest it allows is to resume
- * with no item, so that no node after this one runs, and to tell the failure where it can: n8n's log
- * (with every task created and its state, as poll mode's error gives them) and the callback's answer.
- */
-function endWithFailure(
+/** A task failed and On Error says stop: the error names it and every task created, with its state. */
+function failedTaskEnding(
 	ctx: IWebhookFunctions,
 	results: ItemResults,
 	ledger: Ledger,
@@ -106,38 +105,27 @@ function endWithFailure(
 	const output = taskOutput(records.get(failed.taskId) ?? {}, failed.taskId);
 	const stopped = settleSync(() => results.fail(failed.itemIndex, taskFailedError(ctx, output, failed.itemIndex), output));
 	const error = stopped.ok ? undefined : results.toNodeError(stopped.error, failed.itemIndex);
-	const message = error?.message ?? `Veo task ${failed.taskId} failed`;
-	ctx.logger.error(`${message}. The execution ends here without output.`, {
-		executionId: ctx.getExecutionId(),
-		node: ctx.getNode().name,
-		details: error?.description,
-	});
-	return {
-		workflowData: [[]],
-		webhookResponse: { status: 'failed', task_id: failed.taskId, error: message, details: error?.description ?? null },
-	};
+	return endWithFailure(ctx, error ?? new NodeOperationError(ctx.getNode(), `Veo task ${failed.taskId} failed`), failed.taskId);
 }
 
 /**
- * Pauses this process is resuming, and since when. Two callbacks can both find the batch complete:
- * n8n 2.x lets only one of them resume the execution, n8n 1.x would resume it twice, and until n8n
- * marks it running (after the downloads) it still looks waiting. Entries are dropped lazily after
- * RESUME_CLAIM_MS, long after n8n has taken over.
- *
- * A claim is for one pause, not for the whole execution: in a loop (Loop Over Items → Veo → back) the
- * same execution pauses again, for new tasks, and must be resumed again. A pause is known by its
- * execution and the first task it waits for (task IDs are never shared between pauses).
+ * The run stops (On Error: Stop) after the execution resumed: a task failed, or a finished video
+ * could not be downloaded. n8n gives a node resumed from a waiting webhook no way to fail its
+ * execution: if `webhook()` throws, n8n answers the callback with a 500 and still runs the rest of
+ * the workflow with an empty placeholder item (1.x and 2.x alike). The closest it allows is to resume
+ * with no item, so that no node after this one runs, and to tell the failure where it can: n8n's log
+ * (with every task created and its state, as poll mode's error gives them) and the callback's answer.
  */
-const resuming = new Map<string, number>();
-const RESUME_CLAIM_MS = 30 * 60_000;
-
-function claimResume(executionId: string, ledger: Ledger): boolean {
-	const now = Date.now();
-	for (const [key, since] of resuming) if (now - since > RESUME_CLAIM_MS) resuming.delete(key);
-	const pause = `${executionId}/${ledger.awaited[0].taskId}`;
-	if (resuming.has(pause)) return false;
-	resuming.set(pause, now);
-	return true;
+function endWithFailure(ctx: IWebhookFunctions, error: ItemError, taskId: string): IWebhookResponseData {
+	ctx.logger.error(`${error.message}. The execution ends here without output.`, {
+		executionId: ctx.getExecutionId(),
+		node: ctx.getNode().name,
+		details: error.description,
+	});
+	return {
+		workflowData: [[]],
+		webhookResponse: { status: 'failed', task_id: taskId, error: error.message, details: error.description ?? null },
+	};
 }
 
 /** The ledger the node left as its input when it paused (see callbackLedger). */

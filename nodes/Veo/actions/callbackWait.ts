@@ -4,11 +4,13 @@ import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import type { AwaitedTask } from '../helpers/callbackLedger';
 import { ledgerItems } from '../helpers/callbackLedger';
 import { callbackAddress, isLoopbackAddress } from '../helpers/resumeAddress';
+import { pauseKey } from '../helpers/resumeClaims';
 import { settle } from '../helpers/settle';
 import type { TaskRecord } from '../helpers/taskRecord';
 import { isFinished, taskOutput, taskState } from '../helpers/taskRecord';
 import type { VeoClient, VeoNodeContext } from '../transport/veoClient';
 import { fetchRecords } from './fetchRecords';
+import { checkForMissedCallbacks } from './missedCallbacks';
 import type { ItemResults } from './itemResults';
 import { taskFailedError } from './itemResults';
 import { DownloadQueue } from '../helpers/downloadQueue';
@@ -73,7 +75,12 @@ export async function pauseForCallbacks(
 	// While an execution waits, n8n keeps the waiting node's input and nothing else of it: the
 	// ledger takes the input's place, so each callback can read it back.
 	ctx.getExecuteData().data.main = [ledger];
-	await ctx.putExecutionToWait(new Date(Date.now() + maxWaitMs));
+	const untilMs = Date.now() + maxWaitMs;
+	await ctx.putExecutionToWait(new Date(untilMs));
+	// A task that finishes after that look but before n8n saves the pause calls back in vain too
+	// (and a callback can be lost): the paused execution checks by itself, soon and then now and then.
+	const key = pauseKey(ctx.getExecutionId(), awaited[0].taskId);
+	checkForMissedCallbacks(ctx, { key, callbackUrl: callbackAddressOf(ctx), taskId: awaited[0].taskId, untilMs });
 	// A copy: with an error output, n8n empties the array a node returns while it sorts the items
 	// onto its outputs, and this one is also the input that the callbacks read back.
 	return [...ledger];

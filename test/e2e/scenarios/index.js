@@ -26,6 +26,7 @@ module.exports = [
 	require('./credential'),
 	require('./pause'),
 	require('./pause-loop'),
+	require('./pause-missed'),
 	require('./pause-unreachable'),
 	require('./batch-bounds'),
 	require('./error-routing'),

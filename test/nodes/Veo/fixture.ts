@@ -3,6 +3,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeParameter
 
 import { AceDataCloudApi } from '../../../credentials/AceDataCloudApi.credentials';
 import { Veo } from '../../../nodes/Veo/Veo.node';
+import { stopAllChecks } from '../../../nodes/Veo/helpers/resumeClaims';
 import { VeoEmulator } from '../../emulator/VeoEmulator';
 import type { VeoEmulatorOptions } from '../../emulator/VeoEmulator';
 import type { RunNodeOptions, RunNodeResult } from '../../helpers/runNode';
@@ -31,6 +32,8 @@ export function useEmulator(options: VeoEmulatorOptions = QUICK): () => VeoEmula
 		await emulator.start();
 	});
 	beforeEach(() => emulator.reset());
+	// A paused execution's checks for missed callbacks run in the background: none outlives its test.
+	afterEach(() => stopAllChecks());
 	afterAll(async () => {
 		await emulator.stop();
 	});

@@ -1,4 +1,5 @@
 import { CATCH_UP_MS } from '../../../../nodes/Veo/actions/batchLook';
+import { missedCallbackChecks } from '../../../../nodes/Veo/actions/missedCallbacks';
 import { LOOK_GAP_MS } from '../../../../nodes/Veo/helpers/sharedLook';
 import { VeoEmulator } from '../../../emulator/VeoEmulator';
 import { WaitingWebhooks } from '../../../helpers/waitingWebhooks';
@@ -110,6 +111,9 @@ describe('a callback only makes the node look at the batch', () => {
 	}, 30_000);
 
 	it("the last callback's look waits out a 429 with a long Retry-After, and the batch resumes", async () => {
+		// The node's own check for missed callbacks (10 s after the pause) would resume it first.
+		const shipped = { ...missedCallbackChecks };
+		missedCallbackChecks.firstMs = 60_000;
 		emulator().loseCallbacks();
 		const first = await runVeo(emulator(), pauseFor(false), { items: [{ prompt: 'first' }, { prompt: 'second' }], waitingWebhooks: n8n });
 		const held = await emulator().waitForCallbacks(2);
@@ -122,5 +126,6 @@ describe('a callback only makes the node look at the batch', () => {
 		expect(Date.now() - started).toBeGreaterThanOrEqual(11_000);
 		const final = await n8n.finished(first.executionId);
 		expect(json(final.items).map((item) => item.state)).toEqual(['succeeded', 'succeeded']);
+		Object.assign(missedCallbackChecks, shipped);
 	}, 40_000);
 });

@@ -169,6 +169,27 @@ describe("resuming on Ace Data Cloud's callbacks", () => {
 			expectNoSecret(final);
 		});
 
+		it('ends the same way when a video cannot be downloaded at resume: no output, nothing after it runs, the reason in the answer', async () => {
+			emulator().inject({ path: 'download', kind: 'status', status: 404, count: 10 });
+			const first = await runVeo(emulator(), parameters('callback'), { items, waitingWebhooks: n8n, withDownstream: true });
+			const final = await n8n.finished(first.executionId);
+			const tasks = emulator().listTasks();
+			// Not the empty placeholder item n8n resumes with when webhook() throws.
+			expect(final.items).toEqual([]);
+			expect(final.runData[DOWNSTREAM_NAME]).toBeUndefined();
+			const resumed = n8n.calls.find((c) => (c.response as { status?: string } | undefined)?.status !== 'waiting');
+			expect(resumed?.status).toBe(200);
+			expect(resumed?.response).toEqual({
+				status: 'failed',
+				task_id: expect.any(String),
+				error: `The video of task ${tasks[0].id} could not be downloaded: the video address answered "not found" (HTTP 404) [item 0]`,
+				details: expect.stringContaining(`Run Get Task with Download Video on for task ${tasks[0].id}`),
+			});
+			// Every paid task is named, with its state.
+			for (const task of tasks) expect((resumed?.response as { details: string }).details).toContain(`- ${task.id} (item ${tasks.indexOf(task)}, succeeded)`);
+			expectNoSecret(final);
+		});
+
 		it("reads On Error as n8n does: the legacy continueOnFail flag beside On Error 'stopWorkflow' stops", async () => {
 			emulator().failTask('second', { code: 'CONTENT_REJECTED', message: 'The prompt was rejected' });
 			const first = await runVeo(emulator(), parameters('callback'), {
