@@ -91,9 +91,12 @@ export async function readBody(stream: BodyStream, limits: BodyLimits): Promise<
 			if (bytes > limits.maxBytes) return finish(new BodyCut('too_large', bytes));
 			chunks.push(chunk);
 		});
+		// Where n8n was given the deadline too (a callback has no cancel signal to replace it), its own
+		// abort may break the stream first: the cut is still the deadline's.
+		const broken = (error: Error) => (limits.cancel?.aborted ? onCancel() : limits.deadline.aborted ? onDeadline() : finish(error));
 		stream.on('end', () => finish());
-		stream.on('error', (error: Error) => finish(error));
-		stream.on('close', () => finish(new Error('The connection closed before the whole answer arrived')));
+		stream.on('error', broken);
+		stream.on('close', () => broken(new Error('The connection closed before the whole answer arrived')));
 	});
 }
 
@@ -126,7 +129,8 @@ export async function beforeDeadline<T>(request: Promise<T>, deadline: AbortSign
 			},
 			(error: unknown) => {
 				deadline.removeEventListener('abort', onDeadline);
-				reject(error);
+				// n8n's own abort at the same deadline (a callback's request carries it) is the deadline's cut.
+				reject(deadline.aborted ? new BodyCut('timeout', 0) : error);
 			},
 		);
 	});

@@ -1,4 +1,5 @@
 import { PlatformFilesEmulator } from '../../../emulator/platformFiles';
+import { WaitingWebhooks } from '../../../helpers/waitingWebhooks';
 import { createTaskAt, json, PLATFORM_TOKEN, runVeo, useEmulator } from '../fixture';
 
 const MiB = 1024 * 1024;
@@ -78,6 +79,34 @@ describe("the service's answers are bounded in time and size while they arrive",
 			},
 			30_000,
 		);
+	});
+
+	describe("a callback's look (pause mode: no execution to cancel, n8n keeps the node's own deadline)", () => {
+		const n8n = new WaitingWebhooks();
+		beforeAll(async () => await n8n.start());
+		afterAll(async () => await n8n.stop());
+
+		it('whose query answer never ends is cut, asked again, and the execution resumes with the video', async () => {
+			emulator().neverFinish('a paused video');
+			const first = await runVeo(
+				emulator(),
+				{ operation: 'textToVideo', prompt: 'a paused video', waitMode: 'callback', downloadVideo: false, options: { maxWait: 120 } },
+				{ waitingWebhooks: n8n },
+			);
+			expect(n8n.status(first.executionId)).toBe('waiting');
+			const taskId = emulator().creates()[0].taskId as string;
+			emulator().inject({ path: '/veo/tasks', kind: 'endless' });
+
+			const { value: final, growth } = await peakGrowth(async () => {
+				emulator().finishTask(taskId);
+				return await n8n.finished(first.executionId);
+			});
+
+			expect(json(final.items)).toEqual([expect.objectContaining({ taskId, state: 'succeeded' })]);
+			expect(emulator().pendingFaults()).toEqual([]);
+			expect(emulator().queries().length).toBeGreaterThanOrEqual(2);
+			expect(growth).toBeLessThan(150 * MiB);
+		}, 30_000);
 	});
 
 	describe('a create', () => {
