@@ -80,9 +80,14 @@ export class AceDataCloudApi implements ICredentialType {
 
 	// Listing zero tasks costs nothing and still checks the token. A redirect fails the test instead
 	// of being followed: n8n would send the Authorization header on to whatever host it names.
+	// n8n runs this request itself, with no size limit and its own 300 s time-out (its routing node
+	// sets `timeout` over whatever the request says). So the body is taken as a stream that n8n does
+	// not read: the verdict is the status alone (2xx passes, as with any body before), and an answer
+	// that never ends cannot fill n8n's memory.
 	test: ICredentialTestRequest = {
 		request: {
 			disableFollowRedirect: true,
+			encoding: 'stream',
 			baseURL: '={{$credentials.baseUrl.replace(/\\/+$/, "")}}',
 			url: '/veo/tasks',
 			method: 'POST',

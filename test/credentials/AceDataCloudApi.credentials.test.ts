@@ -98,4 +98,18 @@ describe('Ace Data Cloud API credential', () => {
 			expect(other.requests).toEqual([]);
 		});
 	});
+
+	describe('is bounded as far as n8n lets it be: n8n runs the request itself', () => {
+		it('an answer that never ends does not hold the test nor fill memory: the status decides', async () => {
+			emulator().inject({ path: '/veo/tasks', kind: 'endless' });
+			const before = process.memoryUsage().rss;
+			const started = Date.now();
+
+			const result = await testCredential(new AceDataCloudApi(), { apiToken: TOKEN, baseUrl: emulator().baseUrl });
+
+			expect(result.ok).toBe(true);
+			expect(Date.now() - started).toBeLessThan(5000);
+			expect(process.memoryUsage().rss - before).toBeLessThan(100 * 1024 * 1024);
+		});
+	});
 });

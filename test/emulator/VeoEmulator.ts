@@ -345,10 +345,12 @@ export class VeoEmulator {
 			case 'late-create':
 				reply.lateCreate = { status: fault.status ?? 504, delayMs: fault.delayMs ?? 0 };
 				return false;
-			case 'truncate':
 			case 'stall':
 			case 'trickle':
 			case 'endless':
+				if (route !== 'download') reply.hostileAnswer = fault.kind;
+				return false;
+			case 'truncate':
 			case 'gzip-bomb':
 				return false;
 			case 'status': {

@@ -1,8 +1,8 @@
 import type { Fault, FaultKind, FaultPath } from './types';
 
 const KINDS_BY_PATH: Record<FaultPath, readonly FaultKind[]> = {
-	'/veo/videos': ['status', 'drop-before', 'drop-after-create', 'late-create', 'raw', 'delay'],
-	'/veo/tasks': ['status', 'drop-before', 'raw', 'delay'],
+	'/veo/videos': ['status', 'drop-before', 'drop-after-create', 'late-create', 'raw', 'delay', 'stall', 'trickle', 'endless'],
+	'/veo/tasks': ['status', 'drop-before', 'raw', 'delay', 'stall', 'trickle', 'endless'],
 	download: ['status', 'drop-before', 'raw', 'delay', 'truncate', 'stall', 'trickle', 'endless', 'gzip-bomb'],
 };
 

@@ -1,7 +1,9 @@
 /**
  * Video hosts that misbehave on purpose: the download faults a client must survive without hanging,
- * filling the disk or unpacking a bomb. Each one stops as soon as the client leaves.
+ * filling the disk or unpacking a bomb. Each one stops as soon as the client leaves. And the same
+ * faults in an API's own answer (`serveHostileAnswer`): a 200 whose JSON stalls, trickles or never ends.
  */
+import type { ServerResponse } from 'node:http';
 import { gzipSync } from 'node:zlib';
 import type { Reply } from './http';
 import type { Fault } from './types';
@@ -16,7 +18,7 @@ const DEFAULT_BOMB_SIZE = 200 * 1024 * 1024;
 const bombs = new Map<number, Buffer>();
 
 /** Real-time pause that ends early when the client has gone. */
-function wait(ms: number, reply: Reply): Promise<void> {
+function wait(ms: number, reply: { res: ServerResponse }): Promise<void> {
 	return new Promise((resolve) => {
 		const timer = setTimeout(done, ms);
 		function done() {
@@ -28,7 +30,7 @@ function wait(ms: number, reply: Reply): Promise<void> {
 	});
 }
 
-function write(reply: Reply, chunk: Buffer): Promise<void> {
+function write(reply: { res: ServerResponse }, chunk: Buffer): Promise<void> {
 	if (reply.res.write(chunk)) return Promise.resolve();
 	return new Promise((resolve) => {
 		const done = () => {
@@ -41,11 +43,26 @@ function write(reply: Reply, chunk: Buffer): Promise<void> {
 	});
 }
 
-/** A gzip body of `size` zero bytes: a few hundred KB on the wire, cached per size. */
+/** Sends `bytes` one a second, then ends the answer (unless the client left). */
+async function trickle(reply: { res: ServerResponse }, bytes: Buffer): Promise<void> {
+	const gone = () => reply.res.destroyed || reply.res.writableEnded;
+	for (let at = 0; at < bytes.length && !gone(); at++) {
+		await write(reply, bytes.subarray(at, at + 1));
+		await wait(1000, reply);
+	}
+	if (!gone()) reply.res.end();
+}
+
+/** The first bytes of an mp4 (a client that checks them sees a video), then zeros. */
+const BOMB_HEAD = videoSlice('gzip-bomb', Number.MAX_SAFE_INTEGER, 0, 40);
+
+/** A gzip body of an mp4 head and zeros, `size` bytes in all: a few hundred KB on the wire, cached per size. */
 export function gzipBomb(size: number): Buffer {
 	let bomb = bombs.get(size);
 	if (!bomb) {
-		bomb = gzipSync(Buffer.alloc(size), { level: 9 });
+		const body = Buffer.alloc(size);
+		BOMB_HEAD.copy(body);
+		bomb = gzipSync(body, { level: 9 });
 		bombs.set(size, bomb);
 	}
 	return bomb;
@@ -64,12 +81,7 @@ export async function serveHostile(reply: Reply, kind: HostileKind, fault: Fault
 		case 'trickle': {
 			reply.head(200, { 'content-type': 'video/mp4', 'content-length': String(videoSize) });
 			const bytes = videoSlice(taskId, videoSize, 0, videoSize);
-			for (let at = 0; at < bytes.length && !gone(); at++) {
-				await write(reply, bytes.subarray(at, at + 1));
-				await wait(1000, reply);
-			}
-			if (!gone()) res.end();
-			return;
+			return await trickle(reply, bytes);
 		}
 		case 'endless': {
 			reply.head(200, { 'content-type': 'video/mp4' });
@@ -80,6 +92,47 @@ export async function serveHostile(reply: Reply, kind: HostileKind, fault: Fault
 			const bomb = gzipBomb(fault.size ?? DEFAULT_BOMB_SIZE);
 			reply.head(200, { 'content-type': 'video/mp4', 'content-encoding': 'gzip', 'content-length': String(bomb.length) });
 			res.end(bomb);
+			return;
+		}
+	}
+}
+
+/** The API answers a client must survive: 'stall', 'trickle' and 'endless' (see FaultKind). */
+export type HostileAnswerKind = 'stall' | 'trickle' | 'endless';
+
+export const HOSTILE_ANSWER_KINDS: readonly string[] = ['stall', 'trickle', 'endless'];
+
+/**
+ * Sends the answer `text` (a JSON text) with `status` the hostile way: 'stall' sends its first half
+ * and then nothing; 'trickle' sends it one byte a second; 'endless' sends it without its last
+ * character and then spaces for ever, a JSON text that never ends.
+ */
+export async function serveHostileAnswer(
+	res: ServerResponse,
+	kind: HostileAnswerKind,
+	status: number,
+	text: string,
+	headers: Record<string, string>,
+): Promise<void> {
+	const reply = { res };
+	const gone = () => res.destroyed || res.writableEnded;
+	const bytes = Buffer.from(text, 'utf8');
+	const head = { ...headers };
+	delete head['content-length'];
+	switch (kind) {
+		case 'stall':
+			res.writeHead(status, head);
+			await write(reply, bytes.subarray(0, Math.floor(bytes.length / 2)));
+			while (!gone()) await wait(1000, reply);
+			return;
+		case 'trickle':
+			res.writeHead(status, { ...head, 'content-length': String(bytes.length) });
+			return await trickle(reply, bytes);
+		case 'endless': {
+			res.writeHead(status, head);
+			await write(reply, bytes.subarray(0, Math.max(0, bytes.length - 1)));
+			const spaces = Buffer.alloc(CHUNK, ' ');
+			while (!gone()) await write(reply, spaces);
 			return;
 		}
 	}

@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import type { ErrorBody, FaultKind, RecordedRequest, ServiceError } from './types';
+import type { HostileAnswerKind } from './hostileHost';
+import { serveHostileAnswer } from './hostileHost';
 
 const DEFAULT_ERRORS: Record<number, ServiceError> = {
 	400: { code: 'bad_request', message: 'the request is invalid' },
@@ -57,6 +59,8 @@ export function parseBody(raw: string): ParsedBody {
  */
 export class Reply {
 	dropOnAnswer = false;
+	/** Set by a 'stall', 'trickle' or 'endless' fault on an API path: the answer is sent that way. */
+	hostileAnswer?: HostileAnswerKind;
 	/** Set by a 'late-create' fault: answer this at once, create the task after `delayMs`. */
 	lateCreate?: { status: number; delayMs: number };
 	private clientGone = false;
@@ -88,6 +92,10 @@ export class Reply {
 		// Answered already (a late create goes on after its answer): the first answer stands.
 		if (this.closed || this.res.headersSent) return;
 		this.entry.status = status;
+		if (this.hostileAnswer) {
+			void serveHostileAnswer(this.res, this.hostileAnswer, status, text, headers).catch(() => this.drop());
+			return;
+		}
 		const payload = Buffer.from(text, 'utf8');
 		this.res.writeHead(status, { ...headers, 'content-length': String(payload.length) });
 		this.res.end(payload);

@@ -9,6 +9,8 @@ import { createHash, randomBytes } from 'node:crypto';
 import http from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import type { HostileAnswerKind } from './hostileHost';
+import { HOSTILE_ANSWER_KINDS, serveHostileAnswer } from './hostileHost';
 import { errorBody, flattenHeaders } from './http';
 
 export const FILES_PATH = '/api/v1/files/';
@@ -45,12 +47,16 @@ export interface PlatformRequest {
 
 /**
  * `status`: answer with that status and a service error; `drop`: close the connection without an
- * answer; `redirect`: a 307 to `location` (a client that follows it would send the file and its token on).
+ * answer; `redirect`: a 307 to `location` (a client that follows it would send the file and its token
+ * on). The others accept the upload, then: `stall`, `trickle`, `endless` send the answer the hostile
+ * way (serveHostileAnswer); `signed-url` answers a `file_url` that carries the platform token as a
+ * query signature.
  */
 export type UploadFault =
 	| { kind: 'status'; status: number; count?: number }
 	| { kind: 'drop'; count?: number }
-	| { kind: 'redirect'; location: string; count?: number };
+	| { kind: 'redirect'; location: string; count?: number }
+	| { kind: HostileAnswerKind | 'signed-url'; count?: number };
 
 export class PlatformFilesEmulator {
 	readonly requests: PlatformRequest[] = [];
@@ -191,6 +197,12 @@ export class PlatformFilesEmulator {
 				sha256: createHash('sha256').update(part.bytes).digest('hex'),
 				fileUrl,
 			};
+			if (fault?.kind === 'signed-url') return answer(200, { file_url: `${fileUrl}?signature=${encodeURIComponent(token)}` });
+			if (fault && HOSTILE_ANSWER_KINDS.includes(fault.kind)) {
+				entry.status = 200;
+				const text = JSON.stringify({ file_url: fileUrl });
+				return await serveHostileAnswer(res, fault.kind as HostileAnswerKind, 200, text, { 'content-type': 'application/json' });
+			}
 			return answer(200, { file_url: fileUrl });
 		} catch (error) {
 			if (!res.headersSent) fail(500, 'api_error', String(error));

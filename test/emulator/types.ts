@@ -173,9 +173,12 @@ export type TaskMatcher = string | ((request: Record<string, unknown>) => boolea
 
 export type FaultPath = '/veo/videos' | '/veo/tasks' | 'download';
 /**
- * The download-only kinds play a hostile or broken video host: 'stall' sends the headers and 1 KiB,
- * then nothing; 'trickle' sends one byte a second; 'endless' streams for ever; 'gzip-bomb' sends a
- * small gzip body (Content-Encoding: gzip) that unpacks to `size` bytes. 'late-create' (creates only):
+ * The download kinds play a hostile or broken video host: 'stall' sends the headers and 1 KiB,
+ * then nothing; 'trickle' sends one byte a second; 'endless' streams for ever; 'gzip-bomb' (downloads
+ * only) sends a small gzip body (Content-Encoding: gzip) that unpacks to `size` bytes. On the API
+ * paths 'stall', 'trickle' and 'endless' answer the same way, with the answer the request would
+ * get (a create still creates its task): half of it and then nothing, one byte a second, or all but
+ * its last character and then spaces for ever. 'late-create' (creates only):
  * answers `status` (default 504) at once, as a gateway that gives up, and creates the task `delayMs`
  * real ms later, as the upstream that went on.
  */

@@ -4,6 +4,7 @@ import type { IBinaryData, IExecuteFunctions } from 'n8n-workflow';
 import type { ApiFailure } from '../helpers/apiFailure';
 import { explainFailure, failureDetails } from '../helpers/apiFailure';
 import type { BinaryImageRef } from '../helpers/binaryImageRefs';
+import { ownBinary } from '../helpers/binaryImageRefs';
 import type { CheckedImage } from '../helpers/imageFile';
 import { checkImage, MAGIC_BYTES_NEEDED } from '../helpers/imageFile';
 import { InputError } from '../helpers/inputError';
@@ -81,7 +82,7 @@ async function checkItemImages(ctx: IExecuteFunctions, itemIndex: number, refs: 
 	const item = ctx.getInputData()[itemIndex];
 	const checked: CheckedBinary[] = [];
 	for (const ref of refs) {
-		const binary = item.binary?.[ref.property];
+		const binary = ownBinary(item.binary, ref.property);
 		if (!binary) {
 			const present = Object.keys(item.binary ?? {});
 			throw new InputError(

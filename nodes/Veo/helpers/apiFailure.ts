@@ -102,6 +102,8 @@ export function isTransient(failure: ApiFailure): boolean {
 /** Words for a person: what happened and what to do about it. */
 export function explainFailure(failure: ApiFailure): string {
 	const { status, code, message } = failure;
+	// The answer began but was cut off (too slow, too large): the message says so itself.
+	if (code === 'answer_timeout' || code === 'answer_too_large') return message;
 	if (status === undefined) return `Could not reach Ace Data Cloud: ${message}`;
 	if (code === 'token_expired') {
 		return 'The Ace Data Cloud API token has expired: check the Ace Data Cloud credential and renew the token at platform.acedata.cloud';

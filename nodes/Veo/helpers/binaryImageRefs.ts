@@ -64,3 +64,11 @@ function single(value: unknown, field: string, required: boolean): BinaryImageRe
 	}
 	return refs[0];
 }
+
+/**
+ * The item's binary property of that name, if the item has one of its own. A name such as
+ * `__proto__`, `constructor` or `toString` must not find what every JavaScript object inherits.
+ */
+export function ownBinary<T>(binaries: Record<string, T> | undefined, property: string): T | undefined {
+	return binaries && Object.prototype.hasOwnProperty.call(binaries, property) ? binaries[property] : undefined;
+}

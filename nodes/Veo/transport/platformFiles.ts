@@ -1,16 +1,18 @@
 import { randomBytes } from 'crypto';
-import type { IDataObject, IExecuteFunctions, IHttpRequestOptions, IN8nHttpFullResponse } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, IHttpRequestOptions } from 'n8n-workflow';
 
-import { failureFromAnswer, scrubFailure } from '../helpers/apiFailure';
+import { failureFromAnswer, scrubFailure, scrubText } from '../helpers/apiFailure';
 import { isWebAddress } from '../helpers/webAddress';
-import { CREDENTIAL_NAME, VeoRequestError, cancelSignalOf, send } from './veoClient';
+import { boundedExchange, CREDENTIAL_NAME, VeoRequestError } from './veoClient';
 
 export const DEFAULT_PLATFORM_BASE_URL = 'https://platform.acedata.cloud';
 const FILES_PATH = '/api/v1/files/';
 /** Where a platform token is made; every message about a missing one says so. */
 export const PLATFORM_TOKENS_PAGE = 'https://platform.acedata.cloud/console/platform-tokens';
-/** An image of at most 20 MB; a slow line still gets it through. */
+/** An image of at most 20 MB, sent and answered in all; a slow line still gets it through. */
 const UPLOAD_TIMEOUT_MS = 120_000;
+/** The answer is `{"file_url": "…"}`; an error page is a few KB. */
+const UPLOAD_ANSWER_MAX_BYTES = 1024 * 1024;
 
 /** One file to upload: its bytes, and the name and type it is stored under. */
 export interface UploadFile {
@@ -21,8 +23,11 @@ export interface UploadFile {
 
 /** Ace Data Cloud's files endpoint (on the platform host, not the Veo API), with the platform token. */
 export interface PlatformFiles {
-	/** Uploads one file; answers with its CDN address. */
-	upload(file: UploadFile): Promise<string>;
+	/**
+	 * Uploads one file; answers with its CDN address. `until` (`Date.now()` time) is when the exchange
+	 * must be over, its answer read; by default 120 s from now.
+	 */
+	upload(file: UploadFile, until?: number): Promise<string>;
 }
 
 /** Thrown before any request when the credential cannot upload: no platform token, or no usable address. */
@@ -52,34 +57,36 @@ export async function createPlatformFiles(ctx: IExecuteFunctions): Promise<Platf
 	const secrets = [platformToken, String(credentials.apiToken ?? '')].filter(Boolean);
 
 	return {
-		async upload(file) {
+		async upload(file, until = Date.now() + UPLOAD_TIMEOUT_MS) {
 			const boundary = `----n8nVeo${randomBytes(12).toString('hex')}`;
 			const options: IHttpRequestOptions = {
 				method: 'POST',
 				url: `${baseUrl}${FILES_PATH}`,
 				body: multipartBody(boundary, file),
 				headers: { accept: 'application/json', 'content-type': `multipart/form-data; boundary=${boundary}` },
-				returnFullResponse: true,
-				ignoreHttpStatusErrors: true,
 				// The platform token must never follow a redirect to another host.
 				disableFollowRedirect: true,
-				timeout: UPLOAD_TIMEOUT_MS,
-				abortSignal: cancelSignalOf(ctx),
 			};
 			// The credential signs requests to the platform's API with the platform token, never the API token.
-			const answer = (await send(ctx, secrets, () =>
-				ctx.helpers.httpRequestWithAuthentication.call(ctx, CREDENTIAL_NAME, options),
-			)) as IN8nHttpFullResponse;
-			const body = parsed(answer.body);
+			const answer = await boundedExchange(ctx, secrets, options, { until, maxBytes: UPLOAD_ANSWER_MAX_BYTES });
 			if (answer.statusCode < 200 || answer.statusCode >= 300) {
-				throw new VeoRequestError(scrubFailure(failureFromAnswer(answer.statusCode, body, answer.headers as IDataObject), secrets));
+				throw new VeoRequestError(scrubFailure(failureFromAnswer(answer.statusCode, answer.body, answer.headers), secrets));
 			}
-			const fileUrl = (body as IDataObject | undefined)?.file_url;
+			const fileUrl = (answer.body as IDataObject | undefined)?.file_url;
 			if (typeof fileUrl !== 'string' || !isWebAddress(fileUrl)) {
 				throw new VeoRequestError({
 					status: answer.statusCode,
 					code: 'invalid_answer',
 					message: 'The upload answer holds no http(s) file_url',
+				});
+			}
+			// Like every answer of the Veo API, nothing from the platform may carry a token on: an address
+			// with the token in it would end up in the output (imageUrls) and be sent to the Veo API.
+			if (scrubText(fileUrl, secrets) !== fileUrl) {
+				throw new VeoRequestError({
+					status: answer.statusCode,
+					code: 'token_in_answer',
+					message: `The upload answer's file_url carries a token (${scrubText(fileUrl, secrets)}); it is not used`,
 				});
 			}
 			return fileUrl;
@@ -92,14 +99,4 @@ export function multipartBody(boundary: string, file: UploadFile): Buffer {
 	const name = file.fileName.replace(/["\r\n\\]/g, '_');
 	const head = `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${name}"\r\nContent-Type: ${file.mimeType}\r\n\r\n`;
 	return Buffer.concat([Buffer.from(head, 'utf8'), file.bytes, Buffer.from(`\r\n--${boundary}--\r\n`, 'utf8')]);
-}
-
-function parsed(body: unknown): unknown {
-	if (Buffer.isBuffer(body)) body = body.toString('utf8');
-	if (typeof body !== 'string') return body;
-	try {
-		return JSON.parse(body) as unknown;
-	} catch {
-		return body;
-	}
 }

@@ -11,17 +11,31 @@ import type {
 import type { ApiFailure } from '../helpers/apiFailure';
 import { failureFromAnswer, MIN_SECRET_LENGTH, retryAfterMs, scrubDeep, scrubFailure, scrubText } from '../helpers/apiFailure';
 import type { VeoCreateBody } from '../helpers/requestBody';
-import { settle } from '../helpers/settle';
-import { videoFileType } from '../helpers/videoFileType';
+import { settle, settleSync } from '../helpers/settle';
+import { videoFileType, VideoHead } from '../helpers/videoFileType';
 import { isWebAddress } from '../helpers/webAddress';
 import type { TaskRecord } from '../helpers/taskRecord';
+import { beforeDeadline, BodyCut, deadlineIn, isBodyStream, readBody } from './boundedBody';
 
 export const CREDENTIAL_NAME = 'aceDataCloudApi';
 export const DEFAULT_BASE_URL = 'https://api.acedata.cloud';
 
-/** Upper bounds for one HTTP exchange, so a stuck connection cannot hold the node past its wait. */
+/**
+ * Each answer of the service has a total deadline (from the request to its last byte) and a size,
+ * both enforced while it arrives (docs/hostile-hosts.md). A create may take a while to be accepted;
+ * a query should answer in a moment.
+ */
 const SUBMIT_TIMEOUT_MS = 60_000;
 const QUERY_TIMEOUT_MS = 30_000;
+/** All the pages of one listing (a look for the task of a lost create) together. */
+const LIST_TIMEOUT_MS = 30_000;
+const MiB = 1024 * 1024;
+/** An answer about one task (a create, a record) is a few KB. */
+const ONE_TASK_MAX_BYTES = 1 * MiB;
+/** A retrieve_batch answer holds at most 50 records. */
+const BATCH_MAX_BYTES = 2 * MiB;
+/** All the pages of one listing together. */
+const LIST_MAX_BYTES = 4 * MiB;
 const LIST_PAGE_SIZE = 50;
 const MAX_LIST_PAGES = 20;
 
@@ -98,23 +112,17 @@ export async function createVeoClient(ctx: VeoNodeContext): Promise<VeoClient> {
 	const secrets = [String(credentials.apiToken ?? ''), token];
 	const requestError = (failure: ApiFailure) => new VeoRequestError(scrubFailure(failure, secrets));
 
-	const post = async (path: string, body: IDataObject, timeout: number): Promise<IDataObject> => {
+	const post = async (path: string, body: IDataObject, bounds: AnswerBounds): Promise<IDataObject> => {
 		const options: IHttpRequestOptions = {
 			method: 'POST',
 			url: `${baseUrl}${path}`,
 			body,
 			json: true,
 			headers: { accept: 'application/json', 'content-type': 'application/json' },
-			returnFullResponse: true,
-			ignoreHttpStatusErrors: true,
 			// The token must never follow a redirect to another host.
 			disableFollowRedirect: true,
-			timeout,
-			abortSignal: cancelSignalOf(ctx),
 		};
-		const answer = (await send(ctx, secrets, () =>
-			ctx.helpers.httpRequestWithAuthentication.call(ctx, CREDENTIAL_NAME, options),
-		)) as IN8nHttpFullResponse;
+		const answer = await boundedExchange(ctx, secrets, options, bounds);
 		if (answer.statusCode < 200 || answer.statusCode >= 300) {
 			throw requestError(failureFromAnswer(answer.statusCode, answer.body, answer.headers as IDataObject));
 		}
@@ -132,11 +140,13 @@ export async function createVeoClient(ctx: VeoNodeContext): Promise<VeoClient> {
 		baseUrl,
 
 		async submit(body, timeoutMs = SUBMIT_TIMEOUT_MS) {
-			return await post('/veo/videos', body as unknown as IDataObject, Math.min(timeoutMs, SUBMIT_TIMEOUT_MS));
+			const until = Date.now() + Math.min(timeoutMs, SUBMIT_TIMEOUT_MS);
+			return await post('/veo/videos', body as unknown as IDataObject, { until, maxBytes: ONE_TASK_MAX_BYTES });
 		},
 
 		async retrieve(taskId) {
-			const answer = await settle(async () => await post('/veo/tasks', { action: 'retrieve', id: taskId }, QUERY_TIMEOUT_MS));
+			const bounds = { until: Date.now() + QUERY_TIMEOUT_MS, maxBytes: ONE_TASK_MAX_BYTES };
+			const answer = await settle(async () => await post('/veo/tasks', { action: 'retrieve', id: taskId }, bounds));
 			if (!answer.ok) {
 				// A 404 about the task means the service does not know it; `no_api` means the Base URL is wrong.
 				const failure = answer.error instanceof VeoRequestError ? answer.error.failure : undefined;
@@ -148,17 +158,21 @@ export async function createVeoClient(ctx: VeoNodeContext): Promise<VeoClient> {
 		},
 
 		async retrieveBatch(ids, timeoutMs = QUERY_TIMEOUT_MS) {
-			const answer = await post('/veo/tasks', { action: 'retrieve_batch', ids }, Math.min(timeoutMs, QUERY_TIMEOUT_MS));
+			const until = Date.now() + Math.min(timeoutMs, QUERY_TIMEOUT_MS);
+			const answer = await post('/veo/tasks', { action: 'retrieve_batch', ids }, { until, maxBytes: BATCH_MAX_BYTES });
 			return Array.isArray(answer.items) ? (answer.items as TaskRecord[]) : [];
 		},
 
 		async listSince(createdAtMin) {
 			const records: TaskRecord[] = [];
+			// One deadline and one size for the whole listing, not for each of its pages.
+			const until = Date.now() + LIST_TIMEOUT_MS;
+			let bytesLeft = LIST_MAX_BYTES;
 			for (let page = 0; page < MAX_LIST_PAGES; page++) {
 				const answer = await post(
 					'/veo/tasks',
 					{ action: 'retrieve_batch', created_at_min: createdAtMin, offset: records.length, limit: LIST_PAGE_SIZE },
-					QUERY_TIMEOUT_MS,
+					{ until, maxBytes: bytesLeft, onRead: (bytes) => (bytesLeft -= bytes) },
 				);
 				const items = Array.isArray(answer.items) ? (answer.items as TaskRecord[]) : [];
 				records.push(...items);
@@ -198,7 +212,8 @@ export async function createVeoClient(ctx: VeoNodeContext): Promise<VeoClient> {
 					}),
 				);
 				if (answer.ok) return answer.value;
-				throw signal.aborted ? stopped() : answer.error;
+				// A host that never sends its headers meets n8n's time-out or the deadline: a time-out, not a break.
+				throw signal.aborted || isTimeout(answer.error) ? stopped() : answer.error;
 			})) as IN8nHttpFullResponse;
 			const stream = response.body as VideoStream;
 			const contentType = String(response.headers['content-type'] ?? '').toLowerCase();
@@ -221,6 +236,8 @@ export async function createVeoClient(ctx: VeoNodeContext): Promise<VeoClient> {
 			signal.addEventListener('abort', () => stream.destroy(), { once: true });
 			let received = 0;
 			let overSize = false;
+			const head = new VideoHead();
+			let notVideo = false;
 			const counted = stream.map((chunk: Buffer) => {
 				received += chunk.length;
 				if (received > limits.maxBytes) {
@@ -228,12 +245,18 @@ export async function createVeoClient(ctx: VeoNodeContext): Promise<VeoClient> {
 					stream.destroy();
 					throw tooLarge(limits.maxBytes);
 				}
+				if (!head.add(chunk)) {
+					notVideo = true;
+					stream.destroy();
+					throw notAVideo();
+				}
 				return chunk;
 			});
 			const stored = await settle(
 				async () => await ctx.helpers.prepareBinaryData(counted as unknown as Buffer, `${baseName}.${file.extension}`, file.mimeType),
 			);
-			if (stored.ok) return stored.value;
+			if (stored.ok && head.isVideo()) return stored.value;
+			if (stored.ok || notVideo) throw notAVideo();
 			if (signal.aborted) throw stopped();
 			if (overSize) throw tooLarge(limits.maxBytes);
 			throw new VeoRequestError({ code: 'download_failed', message: `The video download broke off: ${safeMessage(stored.error, secrets)}` });
@@ -248,6 +271,17 @@ interface VideoStream {
 	map(fn: (chunk: Buffer) => Buffer): unknown;
 }
 
+/** Status 200 and a video's (or no) type, but the bytes of something else: an error page, most often. */
+function notAVideo(): VeoRequestError {
+	return new VeoRequestError({ status: 200, code: 'not_a_video', message: 'The video address answered with bytes that are not a video (mp4, mov, webm or gif)' });
+}
+
+/** n8n's own time-out of a request (axios names it ECONNABORTED, or ETIMEDOUT when asked to). */
+function isTimeout(error: unknown): boolean {
+	const code = (error as { code?: unknown } | undefined)?.code;
+	return code === 'ECONNABORTED' || code === 'ETIMEDOUT';
+}
+
 function tooLarge(maxBytes: number): VeoRequestError {
 	return new VeoRequestError({
 		code: 'video_too_large',
@@ -260,12 +294,91 @@ export async function send<T>(ctx: VeoNodeContext, secrets: string[], request: (
 	const answer = await settle(request);
 	if (answer.ok) return answer.value;
 	if (cancelSignalOf(ctx)?.aborted) throw new ExecutionCancelled();
+	// Already said in the node's own words (a time-out, a cut answer): kept as it is.
+	if (answer.error instanceof VeoRequestError) throw answer.error;
 	const cause = (answer.error as { cause?: { code?: string; message?: string } }).cause;
 	const code = cause?.code ?? (answer.error as { code?: string }).code ?? 'network_error';
 	if (isRedirectFailure(code, safeMessage(answer.error))) {
 		throw new VeoRequestError({ code: 'too_many_redirects', message: 'The address redirected too many times (a redirect loop)' });
 	}
 	throw new VeoRequestError({ code: scrubText(String(code), secrets), message: safeMessage(cause ?? answer.error, secrets) });
+}
+
+/** The limits of one answer of the service or the platform. */
+export interface AnswerBounds {
+	/** Its total deadline (`Date.now()` time): the answer must be whole by then. */
+	until: number;
+	maxBytes: number;
+	/** Told how many bytes the answer had, once it is whole. */
+	onRead?: (bytes: number) => void;
+}
+
+/** An answer read whole within its bounds; the body parsed as JSON where it is JSON, else its text. */
+export interface BoundedAnswer {
+	statusCode: number;
+	headers: IDataObject;
+	body: unknown;
+}
+
+/**
+ * One authenticated exchange with its answer read within `bounds`, while it arrives (boundedBody.ts).
+ * An answer cut at the deadline or at the size is a failure without an answer (no status): a query
+ * asks again, a create is looked for and never sent again (createFailure.ts).
+ */
+export async function boundedExchange(
+	ctx: VeoNodeContext,
+	secrets: string[],
+	options: IHttpRequestOptions,
+	bounds: AnswerBounds,
+): Promise<BoundedAnswer> {
+	const timeoutMs = Math.max(1, bounds.until - Date.now());
+	const deadline = deadlineIn(timeoutMs);
+	const cancel = cancelSignalOf(ctx);
+	const request: IHttpRequestOptions = {
+		...options,
+		encoding: 'stream',
+		returnFullResponse: true,
+		ignoreHttpStatusErrors: true,
+		// n8n's own time-out: with no redirect to follow it counts until the headers have arrived.
+		timeout: timeoutMs,
+		// Only a callback (no execution to cancel) keeps it: n8n gives other requests the cancel signal.
+		abortSignal: cancel ? AbortSignal.any([cancel, deadline]) : deadline,
+	};
+	return await send(ctx, secrets, async () => {
+		const read = await settle(async () => {
+			const response = (await beforeDeadline(
+				ctx.helpers.httpRequestWithAuthentication.call(ctx, CREDENTIAL_NAME, request) as Promise<IN8nHttpFullResponse>,
+				deadline,
+				(late) => late.body,
+			)) as IN8nHttpFullResponse;
+			const bytes = isBodyStream(response.body)
+				? await readBody(response.body, { maxBytes: bounds.maxBytes, deadline, cancel })
+				: Buffer.from(typeof response.body === 'string' ? response.body : JSON.stringify(response.body ?? ''));
+			bounds.onRead?.(bytes.length);
+			return { statusCode: response.statusCode, headers: response.headers as IDataObject, body: parsedAnswer(bytes) };
+		});
+		if (read.ok) return read.value;
+		throw read.error instanceof BodyCut ? cutAnswer(read.error, timeoutMs, bounds.maxBytes) : read.error;
+	});
+}
+
+function cutAnswer(cut: BodyCut, timeoutMs: number, maxBytes: number): Error {
+	if (cut.reason === 'cancelled') return new ExecutionCancelled();
+	if (cut.reason === 'timeout') {
+		return new VeoRequestError({ code: 'answer_timeout', message: `Ace Data Cloud's answer did not arrive within ${Math.ceil(timeoutMs / 1000)} seconds` });
+	}
+	return new VeoRequestError({
+		code: 'answer_too_large',
+		message: `Ace Data Cloud's answer was larger than ${(maxBytes / MiB).toFixed(1)} MiB, far more than any answer of the service`,
+	});
+}
+
+/** JSON where the text is JSON, else the text ('' for an empty body), as n8n's JSON reading gives it. */
+function parsedAnswer(bytes: Buffer): unknown {
+	const text = bytes.toString('utf8').replace(/^\uFEFF/, '');
+	if (text.trim() === '') return text;
+	const json = settleSync(() => JSON.parse(text) as unknown);
+	return json.ok ? json.value : text;
 }
 
 /**
