@@ -56,6 +56,46 @@ async function shownParameters(page) {
 		.evaluateAll((els) => els.map((e) => e.getAttribute('data-test-id').replace(/-parameter-input-options-container$/, '')));
 }
 
+/** The labels of the fields the open node panel shows, in order (without the Fixed/Expression switch). */
+async function shownLabels(page) {
+	return (await page.locator('[data-test-id="node-parameters"] label:visible').allTextContents())
+		.map((t) => t.replace(/\s*Fixed\s*Expression\s*$/, '').trim())
+		.filter((t) => t && t !== 'Fixed' && t !== 'Expression');
+}
+
+/** Picks an option of a top-level options field of the open panel. */
+async function chooseOption(page, parameter, option) {
+	await byTestId(page, `parameter-input-${parameter}`).click();
+	await page.locator('.el-select-dropdown__item:visible').filter({ hasText: option }).first().click();
+	await page.waitForTimeout(300);
+}
+
+/** Turns the Download Video switch on or off and waits for the panel to follow. */
+async function setDownloadVideo(page, on) {
+	const toggle = byTestId(page, 'parameter-input-downloadVideo').locator('.el-switch');
+	if ((await toggle.getAttribute('class')).includes('is-checked') !== on) await toggle.click();
+	await byTestId(page, 'parameter-input-maxVideoSize').first().waitFor({ state: on ? 'visible' : 'hidden' });
+}
+
+/** What Resolution offers under Options (added first when it is not there yet), as its dropdown lists it. */
+async function resolutionsOffered(page) {
+	const panel = byTestId(page, 'node-parameters');
+	if (!(await byTestId(page, 'parameter-input-resolution').isVisible())) {
+		await panel.getByPlaceholder('Add Option').or(panel.getByText('Add Option', { exact: true })).first().click();
+		await page.locator('.el-select-dropdown__item:visible').filter({ hasText: /^Resolution$/ }).first().click();
+		await page.locator('.el-select-dropdown__item:visible').filter({ hasText: /^Translate Prompt$/ }).waitFor({ state: 'hidden' });
+	}
+	await byTestId(page, 'parameter-input-resolution').click();
+	// Only the dropdown of Resolution: the one listing 1080p.
+	const dropdown = page.locator('.el-select-dropdown:visible').filter({ has: page.locator('.el-select-dropdown__item', { hasText: /^1080p$/ }) });
+	const items = dropdown.locator('.el-select-dropdown__item');
+	await items.first().waitFor();
+	const offered = (await items.allTextContents()).map((o) => o.trim());
+	await page.keyboard.press('Escape');
+	await dropdown.waitFor({ state: 'hidden' });
+	return offered;
+}
+
 async function tour({ browser, baseUrl, check, credentialName }) {
 	const example1 = readExample('01-text-to-video-download.json');
 	const veoOfExample1 = example1.nodes.find((n) => n.type === NODE_TYPE);
@@ -95,13 +135,49 @@ async function tour({ browser, baseUrl, check, credentialName }) {
 		});
 		for (const [operation, fields] of Object.entries(OPERATION_FIELDS)) {
 			await browser.step(`operation ${operation}`, async (page) => {
+				await setDownloadVideo(page, false);
 				await byTestId(page, 'parameter-input-operation').click();
 				await page.locator('.el-select-dropdown__item:visible').filter({ hasText: operation }).first().click();
 				await page.waitForTimeout(300);
 				const shown = (await shownParameters(page)).filter((name) => name !== 'operation');
 				assert.deepEqual(shown, fields, `the fields of ${operation}`);
 			});
+			// Download Video on adds its two fields, each once (Max Video Size once showed two or three times).
+			await browser.step(`operation ${operation}, Download Video on`, async (page) => {
+				await setDownloadVideo(page, true);
+				const shown = (await shownParameters(page)).filter((name) => name !== 'operation');
+				assert.deepEqual(shown, [...fields, 'outputBinaryField', 'maxVideoSize'], `the fields of ${operation} with Download Video on`);
+				const labels = await shownLabels(page);
+				assert.ok(labels.includes('Max Video Size (MB)'), `the labels shown: ${labels.join(' | ')}`);
+				assert.deepEqual(labels.filter((label, i) => labels.indexOf(label) !== i), [], `no label twice: ${labels.join(' | ')}`);
+			});
 		}
+	});
+
+	await check('browser: options that apply: no 4k in Image to Video; the fixed model of Ingredients to Video is an information callout', async () => {
+		await browser.step('Image to Video resolutions', async (page) => {
+			await setDownloadVideo(page, false);
+			await chooseOption(page, 'operation', 'Image to Video');
+			assert.deepEqual(await resolutionsOffered(page), ['1080p', 'GIF']);
+		});
+		await browser.step('Text to Video resolutions', async (page) => {
+			await chooseOption(page, 'operation', 'Text to Video');
+			assert.deepEqual(await resolutionsOffered(page), ['1080p', '4k (Veo 3.1 Only)', 'GIF']);
+		});
+		await browser.step('Ingredients to Video model note', async (page) => {
+			await chooseOption(page, 'operation', 'Ingredients to Video');
+			const note = byTestId(page, 'node-parameters').getByText(/always uses the model veo31-fast-ingredients/);
+			await note.waitFor();
+			// n8n draws a 'notice' as a yellow warning box (class "notice" with a warning theme), a 'callout' in its info style.
+			const boxes = await note.evaluate((el) => {
+				const classes = [];
+				for (let e = el; e && !e.matches('[data-test-id="node-parameters"]'); e = e.parentElement) classes.push(String(e.className));
+				return classes.join(' ');
+			});
+			assert.match(boxes, /callout/i, `the note is in a callout: ${boxes}`);
+			assert.doesNotMatch(boxes, /warning/i, `the note is not a warning: ${boxes}`);
+		});
+		await browser.step('back to Text to Video', async (page) => await chooseOption(page, 'operation', 'Text to Video'));
 	});
 
 	await check('browser: in pause mode the panel shows the notice and offers no Callback URL', async () => {
