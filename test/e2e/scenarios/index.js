@@ -28,6 +28,7 @@ module.exports = [
 	require('./pause-unreachable'),
 	require('./error-routing'),
 	require('./hostile-hosts'),
+	require('./hostile-answers'),
 	require('./npm-start'),
 	require('./npm-start-stop'),
 	require('./browser'),
