@@ -31,6 +31,7 @@ module.exports = [
 	require('./batch-bounds'),
 	require('./error-routing'),
 	require('./hostile-hosts'),
+	require('./hostile-answers'),
 	require('./npm-start'),
 	require('./npm-start-stop'),
 	require('./browser'),
