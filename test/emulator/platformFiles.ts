@@ -41,14 +41,19 @@ export interface PlatformRequest {
 	status?: number;
 	/** Set when the request made an upload. */
 	upload?: UploadRecord;
+	/** Date.now() at arrival, and when its connection closed (answer sent, or the client went away). */
+	at: number;
+	closedAt?: number;
 }
 
 /**
  * `status`: answer with that status and a service error; `drop`: close the connection without an
- * answer; `redirect`: a 307 to `location` (a client that follows it would send the file and its token on).
+ * answer; `redirect`: a 307 to `location` (a client that follows it would send the file and its token on);
+ * `stall`: read the whole upload, then never answer (until the client gives up).
  */
 export type UploadFault =
 	| { kind: 'status'; status: number; count?: number }
+	| { kind: 'stall'; count?: number }
 	| { kind: 'drop'; count?: number }
 	| { kind: 'redirect'; location: string; count?: number };
 
@@ -137,8 +142,10 @@ export class PlatformFilesEmulator {
 			path: (req.url ?? '/').split('?')[0],
 			headers: flattenHeaders(req.headers),
 			size: 0,
+			at: Date.now(),
 		};
 		this.requests.push(entry);
+		res.once('close', () => (entry.closedAt = Date.now()));
 		const answer = (status: number, body: unknown, type = 'application/json') => {
 			entry.status = status;
 			const payload = Buffer.isBuffer(body) ? body : Buffer.from(JSON.stringify(body));
@@ -163,6 +170,7 @@ export class PlatformFilesEmulator {
 			}
 			const body = await readLimited(req, MAX_UPLOAD_BYTES + 64 * 1024);
 			entry.size = body?.length ?? 0;
+			if (fault?.kind === 'stall') return;
 			if (fault?.kind === 'redirect') {
 				entry.status = 307;
 				res.writeHead(307, { location: fault.location, 'content-length': '0' });

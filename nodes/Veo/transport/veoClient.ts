@@ -15,6 +15,8 @@ import { settle } from '../helpers/settle';
 import { videoFileType } from '../helpers/videoFileType';
 import { isWebAddress } from '../helpers/webAddress';
 import type { TaskRecord } from '../helpers/taskRecord';
+import type { Deadline } from '../helpers/transferDeadline';
+import { msLeft } from '../helpers/transferDeadline';
 
 export const CREDENTIAL_NAME = 'aceDataCloudApi';
 export const DEFAULT_BASE_URL = 'https://api.acedata.cloud';
@@ -72,9 +74,11 @@ export interface VeoClient {
 
 /** What one download may take; beyond either, it fails (and is not tried again). */
 export interface DownloadLimits {
-	/** For the whole download, from the request to the last byte. */
-	timeoutMs: number;
+	/** By when the whole download (request to last byte) must be done. */
+	deadline: Deadline;
 	maxBytes: number;
+	/** The node run's signal: the user's stop, or the end of the run, cuts the download off at once. */
+	signal?: AbortSignal;
 }
 
 export async function createVeoClient(ctx: VeoNodeContext): Promise<VeoClient> {
@@ -171,18 +175,16 @@ export async function createVeoClient(ctx: VeoNodeContext): Promise<VeoClient> {
 			if (!isWebAddress(url)) {
 				throw new VeoRequestError({ code: 'invalid_video_url', message: 'The service gave a video address that is not an http(s) address' });
 			}
+			const timeout = downloadTimeout(limits.deadline);
+			// Queued past its deadline: no time is left to start it.
+			if (msLeft(limits.deadline) === 0) throw timeout;
 			// n8n's own time-out only notices a connection that goes idle: a host that trickles a byte a
 			// second would hold the node for ever. This one covers the whole download.
-			const deadline = AbortSignal.timeout(limits.timeoutMs);
-			const cancel = cancelSignalOf(ctx);
+			const deadline = AbortSignal.timeout(msLeft(limits.deadline));
+			const cancel = limits.signal ?? cancelSignalOf(ctx);
 			const signal = cancel ? AbortSignal.any([cancel, deadline]) : deadline;
-			const stopped = () => {
-				if (cancel?.aborted) return new ExecutionCancelled();
-				return new VeoRequestError({
-					code: 'download_timeout',
-					message: `The video download did not finish within ${Math.round(limits.timeoutMs / 1000)} seconds`,
-				});
-			};
+			const stopped = () => (cancel?.aborted ? new ExecutionCancelled() : timeout);
+			if (cancel?.aborted) throw stopped();
 			const response = (await send(ctx, secrets, async () => {
 				const answer = await settle(async () =>
 					await ctx.helpers.httpRequest({
@@ -193,7 +195,8 @@ export async function createVeoClient(ctx: VeoNodeContext): Promise<VeoClient> {
 						encoding: 'stream',
 						returnFullResponse: true,
 						ignoreHttpStatusErrors: true,
-						timeout: limits.timeoutMs,
+						// The idle time-out is a little later than the deadline, so that the deadline speaks first.
+						timeout: msLeft(limits.deadline) + 1000,
 						abortSignal: signal,
 					}),
 				);
@@ -248,6 +251,13 @@ interface VideoStream {
 	map(fn: (chunk: Buffer) => Buffer): unknown;
 }
 
+function downloadTimeout(deadline: Deadline): VeoRequestError {
+	return new VeoRequestError({
+		code: 'download_timeout',
+		message: `The video download did not finish within ${Math.round(deadline.ms / 1000)} seconds`,
+	});
+}
+
 function tooLarge(maxBytes: number): VeoRequestError {
 	return new VeoRequestError({
 		code: 'video_too_large',
@@ -259,6 +269,8 @@ function tooLarge(maxBytes: number): VeoRequestError {
 export async function send<T>(ctx: VeoNodeContext, secrets: string[], request: () => Promise<T>): Promise<T> {
 	const answer = await settle(request);
 	if (answer.ok) return answer.value;
+	// Already told in the node's own words (a download's deadline, a stop).
+	if (answer.error instanceof VeoRequestError || answer.error instanceof ExecutionCancelled) throw answer.error;
 	if (cancelSignalOf(ctx)?.aborted) throw new ExecutionCancelled();
 	const cause = (answer.error as { cause?: { code?: string; message?: string } }).cause;
 	const code = cause?.code ?? (answer.error as { code?: string }).code ?? 'network_error';
