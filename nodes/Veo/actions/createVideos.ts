@@ -106,7 +106,7 @@ export async function createVideos(
 				onSettled: (_itemIndex, outcome) => {
 					if (results.failureStops && failsItem(outcome)) failedFast = true;
 				},
-				shouldStop: () => failedFast || downloads.failure !== undefined,
+				shouldStop: () => failedFast || downloads.failure !== undefined || scope.ended,
 				onFinished: (itemIndex, record) => {
 					const output = taskOutput(record, String(record.id));
 					results.taskState(output.taskId, output.state);

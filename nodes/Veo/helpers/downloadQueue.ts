@@ -2,8 +2,8 @@
 export const DOWNLOADS_AT_ONCE = 3;
 
 /**
- * Runs downloads a few at a time. A video host that stalls or trickles then holds one slot until its
- * deadline, not every item behind it.
+ * Runs downloads (and image uploads) a few at a time. A host that stalls or trickles then holds one
+ * slot until its deadline, not every item behind it; and at most that many transfers are in memory.
  */
 export class DownloadQueue {
 	private running = 0;
