@@ -11,10 +11,7 @@ import type { VeoClient, VeoNodeContext } from '../transport/veoClient';
 import { fetchRecords } from './fetchRecords';
 import type { ItemResults } from './itemResults';
 import { taskFailedError } from './itemResults';
-import { RunScope } from '../helpers/runScope';
 import type { TaskOutput } from '../helpers/taskRecord';
-import { downloadsDeadline } from '../helpers/transferDeadline';
-import { cancelSignalOf } from '../transport/veoClient';
 import { addVideoResult, downloadAll } from './videoDownload';
 
 /**
@@ -101,13 +98,10 @@ export async function finishAwaited(
 	if (failed && results.failureStops) reportFailed(ctx, results, failed.task, failed.output);
 	// The downloads run a few at a time, all within one deadline; the output keeps the input's order.
 	const jobs = outputs.map(({ task, output }) => ({ itemIndex: task.itemIndex, output, settings: task.download }));
-	const run = new RunScope(cancelSignalOf(ctx));
-	const videos = await settle(async () => await downloadAll(ctx, client, results, run, jobs, downloadsDeadline()));
-	run.end();
-	if (!videos.ok) return results.abort(videos.error);
+	const videos = await downloadAll(ctx, client, results, jobs);
 	for (const [index, { task, output }] of outputs.entries()) {
 		if (output.state === 'failed') reportFailed(ctx, results, task, output);
-		else addVideoResult(ctx, results, task.itemIndex, output, task.download, videos.value[index]);
+		else addVideoResult(ctx, results, task.itemIndex, output, task.download, videos[index]);
 	}
 }
 

@@ -10,9 +10,6 @@ import { createVeoClient } from '../transport/veoClient';
 import { fetchRecords } from './fetchRecords';
 import { ItemResults } from './itemResults';
 import { downloadFields } from './sharedFields';
-import { RunScope } from '../helpers/runScope';
-import { settle } from '../helpers/settle';
-import { downloadsDeadline } from '../helpers/transferDeadline';
 import type { DownloadSettings } from './videoDownload';
 import { addVideoResult, downloadAll, readDownloadSettings } from './videoDownload';
 
@@ -80,14 +77,11 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 	if (missing && results.failureStops) results.fail(missing.itemIndex, notFound(this, missing.taskId, missing.itemIndex));
 	// The downloads run a few at a time, all within one deadline; the output keeps the order the ids were asked in.
 	const jobs = found.flatMap((job) => (job.output ? [{ ...job, output: job.output }] : []));
-	const run = new RunScope(this.getExecutionCancelSignal?.());
-	const downloads = await settle(async () => await downloadAll(this, client, results, run, jobs, downloadsDeadline()));
-	run.end();
-	if (!downloads.ok) return results.abort(downloads.error);
+	const downloads = await downloadAll(this, client, results, jobs);
 	let job = 0;
 	for (const { itemIndex, taskId, settings, output } of found) {
 		if (!output) results.fail(itemIndex, notFound(this, taskId, itemIndex), { taskId, state: 'submitted' });
-		else addVideoResult(this, results, itemIndex, output, settings, downloads.value[job++]);
+		else addVideoResult(this, results, itemIndex, output, settings, downloads[job++]);
 	}
 	return results.collect();
 }

@@ -5,14 +5,14 @@ import type { ApiFailure } from '../helpers/apiFailure';
 import { InputError } from '../helpers/inputError';
 import { pause } from '../helpers/pause';
 import { READ_ATTEMPTS, withReadRetries } from '../helpers/readRetry';
-import type { RunScope } from '../helpers/runScope';
+import { RunScope } from '../helpers/runScope';
 import type { Settled } from '../helpers/settle';
 import type { TaskOutput } from '../helpers/taskRecord';
 import type { Deadline } from '../helpers/transferDeadline';
-import { msLeft } from '../helpers/transferDeadline';
+import { downloadsDeadline, msLeft } from '../helpers/transferDeadline';
 import { DownloadQueue } from '../helpers/downloadQueue';
 import type { VeoClient, VeoNodeContext } from '../transport/veoClient';
-import { VeoRequestError } from '../transport/veoClient';
+import { cancelSignalOf, VeoRequestError } from '../transport/veoClient';
 import type { ItemResults } from './itemResults';
 import { outputFieldParameter } from './sharedFields';
 
@@ -135,18 +135,19 @@ export interface DownloadJob {
 }
 
 /**
- * Downloads the videos of finished tasks a few at a time, all within one deadline. When a failed
- * download fails the node (On Error: Stop), the others are cut off at once and that failure is
- * thrown; otherwise the downloads come back in the jobs' order, for `addVideoResult`.
+ * Downloads the videos of finished tasks a few at a time, all within one deadline (Get Task, a
+ * resumed pause). When a failed download fails the node (On Error: Stop), the others are cut off at
+ * once and that failure is thrown; otherwise the downloads come back in the jobs' order, for
+ * `addVideoResult`. Nothing of them outlives the call.
  */
 export async function downloadAll(
 	ctx: VeoNodeContext,
 	client: VeoClient,
 	results: ItemResults,
-	run: RunScope,
 	jobs: DownloadJob[],
-	deadline: Deadline,
 ): Promise<Array<VideoDownload | undefined>> {
+	const run = new RunScope(cancelSignalOf(ctx));
+	const deadline = downloadsDeadline();
 	const queue = new DownloadQueue();
 	let decisive: number | undefined;
 	const downloads = await Promise.all(
@@ -159,6 +160,7 @@ export async function downloadAll(
 			return download;
 		}),
 	);
+	run.end();
 	if (decisive !== undefined) {
 		const { itemIndex, output, settings } = jobs[decisive];
 		addVideoResult(ctx, results, itemIndex, output, settings, downloads[decisive]);
