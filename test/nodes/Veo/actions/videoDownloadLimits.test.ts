@@ -45,6 +45,18 @@ describe('downloads are bounded in time and size', () => {
 		expect(result.durationMs).toBeLessThan(FLOOR_MS + 4000);
 	}, 30_000);
 
+	it('a host that never sends its headers is cut off at the deadline, and told as the time-out it is', async () => {
+		emulator().inject({ path: 'download', kind: 'delay', delayMs: 20_000 });
+		const result = await runVeo(emulator(), makeVideo(), { items: [{ prompt: 'no headers' }], continueOnFail: true });
+
+		const taskId = emulator().creates()[0].taskId as string;
+		expect(json(result.items)[0].error).toBe(
+			`The video of task ${taskId} could not be downloaded: the video download did not finish within ${FLOOR_MS / 1000} seconds [item 0]`,
+		);
+		expect(emulator().downloads()).toHaveLength(1);
+		expect(result.durationMs).toBeLessThan(FLOOR_MS + 4000);
+	}, 30_000);
+
 	it('a host that streams without end is cut off at Max Video Size', async () => {
 		emulator().inject({ path: 'download', kind: 'endless' });
 		const result = await runVeo(emulator(), makeVideo({ maxVideoSize: 2 }), { items: [{ prompt: 'endless' }] });
