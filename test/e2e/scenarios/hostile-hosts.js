@@ -334,7 +334,7 @@ async function binaryModeMemoryCheck(major, { instance, VeoEmulator, work }) {
 
 module.exports = {
 	name: 'hostile-hosts',
-	about: 'stalled and endless video hosts are cut off; a forged callback changes nothing; memory per binary data mode',
+	about: 'stalled and endless video hosts are cut off; deadlines do not add up; Stop cuts transfers off; a forged callback changes nothing; memory per binary data mode',
 	async run(ctx) {
 		await ctx.check('hostile video hosts (n8n execute): a host that stalls is cut off at the download deadline, an endless one at Max Video Size; each fails only its item, once', async () => {
 			await hostileHostChecks('execute', ctx);
