@@ -43,6 +43,9 @@ export interface PlatformRequest {
 	status?: number;
 	/** Set when the request made an upload. */
 	upload?: UploadRecord;
+	/** Date.now() at arrival, and when its connection closed (answer sent, or the client went away). */
+	at: number;
+	closedAt?: number;
 }
 
 /**
@@ -143,8 +146,10 @@ export class PlatformFilesEmulator {
 			path: (req.url ?? '/').split('?')[0],
 			headers: flattenHeaders(req.headers),
 			size: 0,
+			at: Date.now(),
 		};
 		this.requests.push(entry);
+		res.once('close', () => (entry.closedAt = Date.now()));
 		const answer = (status: number, body: unknown, type = 'application/json') => {
 			entry.status = status;
 			const payload = Buffer.isBuffer(body) ? body : Buffer.from(JSON.stringify(body));
