@@ -298,6 +298,23 @@ describe('Images from binary fields: checked, uploaded to the files endpoint, th
 				// The stalled one was taken by the endpoint, whose answer never came: nothing was created.
 				expect(counts()).toEqual({ uploads: 1, uploadAttempts: 2, creates: 0 });
 			}, 30_000);
+
+			it('On Error: Stop: an upload still waiting for its answer to begin is cut off at once too', async () => {
+				// n8n makes an authenticated request with the context's cancel signal, whatever the node asks:
+				// only the run's signal given as that one reaches a request that has no answer yet.
+				platform.inject({ kind: 'delay', delayMs: 20_000 });
+				platform.inject({ kind: 'status', status: 400 });
+				const result = await run(FIRST_FROM_BINARY, { items: [{}, {}], binaries: images(2) });
+				const endedAt = Date.now();
+
+				expect(result.error?.message).toMatch(/injected 400 \[item \d\]$/);
+				expect(result.durationMs).toBeLessThan(1500);
+				await new Promise((resolve) => setTimeout(resolve, 1000));
+				const waiting = platform.uploadAttempts().find((attempt) => attempt.status !== 400);
+				expect(waiting?.closedAt).toBeDefined();
+				expect(waiting?.closedAt as number).toBeLessThan(endedAt + 1000);
+				expect(counts()).toEqual({ uploads: 0, uploadAttempts: 2, creates: 0 });
+			}, 30_000);
 		});
 
 		it('with continue-on-fail: the failed upload is an error item, the other item is uploaded and made', async () => {
