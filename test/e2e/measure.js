@@ -35,6 +35,7 @@ async function executeMeasured(instance, workflowId, envExtra = {}, { keepOutput
 	const code = await new Promise((resolve) => child.on('exit', (exitCode) => resolve(exitCode)));
 	clearInterval(sampler);
 	clearTimeout(killer);
+	fs.appendFileSync(instance.logFile, `\n$ n8n execute --id=${workflowId}  (exit ${code}, peak RSS ${peak} B)\n${stdout.slice(-20000)}${stderr}`);
 	return { code, peak, took: Date.now() - started, stdout, stderr, run: keepOutput ? parseExecuteOutput(stdout) : undefined };
 }
 

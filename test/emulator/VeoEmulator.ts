@@ -301,6 +301,8 @@ export class VeoEmulator {
 			at: this.now(),
 		};
 		this.requests.push(entry);
+		// Real time, as `at`: when the connection ended (the answer was sent, or the client went away).
+		res.once('close', () => (entry.closedAt = Date.now()));
 		const reply = new Reply(entry, res);
 		try {
 			await this.dispatch(req, reply);

@@ -18,7 +18,7 @@ const DEFAULT_BOMB_SIZE = 200 * 1024 * 1024;
 const bombs = new Map<number, Buffer>();
 
 /** Real-time pause that ends early when the client has gone. */
-function wait(ms: number, reply: { res: ServerResponse }): Promise<void> {
+export function wait(ms: number, reply: { res: ServerResponse }): Promise<void> {
 	return new Promise((resolve) => {
 		const timer = setTimeout(done, ms);
 		function done() {

@@ -10,7 +10,7 @@ import http from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import type { HostileAnswerKind } from './hostileHost';
-import { HOSTILE_ANSWER_KINDS, serveHostileAnswer } from './hostileHost';
+import { HOSTILE_ANSWER_KINDS, serveHostileAnswer, wait } from './hostileHost';
 import { errorBody, flattenHeaders } from './http';
 
 export const FILES_PATH = '/api/v1/files/';
@@ -43,6 +43,9 @@ export interface PlatformRequest {
 	status?: number;
 	/** Set when the request made an upload. */
 	upload?: UploadRecord;
+	/** Date.now() at arrival, and when its connection closed (answer sent, or the client went away). */
+	at: number;
+	closedAt?: number;
 }
 
 /**
@@ -50,12 +53,14 @@ export interface PlatformRequest {
  * answer; `redirect`: a 307 to `location` (a client that follows it would send the file and its token
  * on). The others accept the upload, then: `stall`, `trickle`, `endless` send the answer the hostile
  * way (serveHostileAnswer); `signed-url` answers a `file_url` that carries the platform token as a
- * query signature.
+ * query signature; `delay`: reads the upload, then sends nothing, not even the headers, for `delayMs`
+ * real ms (or until the client leaves), then answers as usual.
  */
 export type UploadFault =
 	| { kind: 'status'; status: number; count?: number }
 	| { kind: 'drop'; count?: number }
 	| { kind: 'redirect'; location: string; count?: number }
+	| { kind: 'delay'; delayMs: number; count?: number }
 	| { kind: HostileAnswerKind | 'signed-url'; count?: number };
 
 export class PlatformFilesEmulator {
@@ -143,8 +148,10 @@ export class PlatformFilesEmulator {
 			path: (req.url ?? '/').split('?')[0],
 			headers: flattenHeaders(req.headers),
 			size: 0,
+			at: Date.now(),
 		};
 		this.requests.push(entry);
+		res.once('close', () => (entry.closedAt = Date.now()));
 		const answer = (status: number, body: unknown, type = 'application/json') => {
 			entry.status = status;
 			const payload = Buffer.isBuffer(body) ? body : Buffer.from(JSON.stringify(body));
@@ -169,6 +176,10 @@ export class PlatformFilesEmulator {
 			}
 			const body = await readLimited(req, MAX_UPLOAD_BYTES + 64 * 1024);
 			entry.size = body?.length ?? 0;
+			if (fault?.kind === 'delay') {
+				await wait(fault.delayMs, { res });
+				if (res.destroyed) return;
+			}
 			if (fault?.kind === 'redirect') {
 				entry.status = 307;
 				res.writeHead(307, { location: fault.location, 'content-length': '0' });

@@ -145,6 +145,8 @@ export interface RecordedRequest {
 	body: unknown;
 	/** The clock at arrival. */
 	at: number;
+	/** Date.now() when the connection of this request closed (answer sent, or the client went away); undefined while open. */
+	closedAt?: number;
 	/** The status answered; undefined while still open or when the socket was dropped. */
 	status?: number;
 	/** The injected fault that this request consumed, if any. */

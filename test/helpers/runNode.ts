@@ -10,7 +10,7 @@
  * HTTP call to its `resumeUrl` or by `resumeTimedOut`, as n8n's waiting webhooks and WaitTracker do.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Logger } from '@n8n/backend-common';
@@ -279,6 +279,17 @@ async function setUpServices(): Promise<BinaryDataService> {
 	await binaryData.init();
 	Container.set(BinaryDataService, binaryData);
 	return binaryData;
+}
+
+/** Every file in n8n's binary store of this test file, with when it was last written (Date.now() clock). */
+export function binaryStoreFiles(): Array<{ path: string; writtenAt: number }> {
+	if (!tempRoot) return [];
+	const folder = join(tempRoot, 'binaryData');
+	if (!existsSync(folder)) return [];
+	return (readdirSync(folder, { recursive: true }) as string[])
+		.map((name) => join(folder, name))
+		.filter((path) => statSync(path).isFile())
+		.map((path) => ({ path, writtenAt: statSync(path).mtimeMs }));
 }
 
 function cleanUp() {

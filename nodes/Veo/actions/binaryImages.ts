@@ -9,7 +9,11 @@ import type { CheckedImage } from '../helpers/imageFile';
 import { checkImage, MAGIC_BYTES_NEEDED } from '../helpers/imageFile';
 import { InputError } from '../helpers/inputError';
 import type { VeoCreateBody } from '../helpers/requestBody';
+import { DownloadQueue } from '../helpers/downloadQueue';
+import type { RunScope } from '../helpers/runScope';
 import { settle } from '../helpers/settle';
+import type { Deadline } from '../helpers/transferDeadline';
+import { uploadDeadline } from '../helpers/transferDeadline';
 import type { PlatformFiles } from '../transport/platformFiles';
 import { createPlatformFiles, PlatformCredentialError, PLATFORM_TOKENS_PAGE } from '../transport/platformFiles';
 import { VeoRequestError } from '../transport/veoClient';
@@ -21,7 +25,12 @@ export interface BinaryImagePlan {
 	key: number;
 	body: VeoCreateBody;
 	binaryImages?: BinaryImageRef[];
+	/** The item's Max Wait: its uploads get as long (at least the upload floor). */
+	maxWaitMs: number;
 }
+
+/** How many images upload at once: a stalled endpoint holds them all to one deadline, and memory holds at most this many. */
+export const UPLOADS_AT_ONCE = 3;
 
 interface CheckedBinary {
 	ref: BinaryImageRef;
@@ -32,14 +41,16 @@ interface CheckedBinary {
 
 /**
  * Turns the binary images of the plans into URLs: first every image of every item is checked (it
- * exists, is a png, jpeg or webp, within the size limit), then they are uploaded one at a time. An
- * item whose check or upload fails is failed here and dropped: nothing is created (or paid) for it.
- * Returns the plans that go on to be created.
+ * exists, is a png, jpeg or webp, within the size limit), then they are uploaded a few at a time, each
+ * item's within its deadline, fixed when the uploads begin (time queued counts). An item whose check
+ * or upload fails is failed here and dropped: nothing is created (or paid) for it. When that fails the
+ * node (On Error: Stop), the other uploads are cut off at once. Returns the plans that go on to be created.
  */
 export async function uploadBinaryImages<P extends BinaryImagePlan>(
 	ctx: IExecuteFunctions,
 	plans: P[],
 	results: ItemResults,
+	run: RunScope,
 ): Promise<P[]> {
 	const withImages = plans.filter((plan) => plan.binaryImages?.length);
 	if (withImages.length === 0) return plans;
@@ -63,11 +74,26 @@ export async function uploadBinaryImages<P extends BinaryImagePlan>(
 		else fail(plan.key, images.error);
 	}
 
-	const uploaded = new Map<string, string>();
-	for (const plan of withImages) {
-		const images = checked.get(plan.key);
-		if (!images) continue;
-		const urls = await settle(async () => await uploadItemImages(ctx, files.value, plan.key, images, uploaded));
+	const uploads: Uploads = { files: files.value, queue: new DownloadQueue(UPLOADS_AT_ONCE), byIdentity: new Map(), signal: run.signal };
+	const startedAt = Date.now();
+	let decisive: { key: number; error: unknown } | undefined;
+	const outcomes = await Promise.all(
+		withImages.map(async (plan) => {
+			const images = checked.get(plan.key);
+			if (!images) return undefined;
+			const urls = await settle(async () => await uploadItemImages(ctx, uploads, plan.key, images, uploadDeadline(plan.maxWaitMs, startedAt)));
+			if (!urls.ok && results.failureStops && !run.ended && !run.cancelled) {
+				decisive ??= { key: plan.key, error: urls.error };
+				run.end();
+			}
+			return urls;
+		}),
+	);
+	// The failure that ended the run is the node's error, not the uploads it cut off.
+	if (decisive) fail(decisive.key, decisive.error);
+	for (const [index, plan] of withImages.entries()) {
+		const urls = outcomes[index];
+		if (!urls) continue;
 		if (!urls.ok) {
 			fail(plan.key, urls.error);
 			continue;
@@ -120,25 +146,37 @@ async function sizeAndHead(ctx: IExecuteFunctions, binary: IBinaryData): Promise
 	return { size: fileSize, head };
 }
 
+/** The uploads of one run: where they go, the slots they share, and what each image's bytes became. */
+interface Uploads {
+	files: PlatformFiles;
+	queue: DownloadQueue;
+	/** The same bytes are uploaded once per run, whichever items carry them. */
+	byIdentity: Map<string, Promise<string>>;
+	signal: AbortSignal;
+}
+
 async function uploadItemImages(
 	ctx: IExecuteFunctions,
-	files: PlatformFiles,
+	uploads: Uploads,
 	itemIndex: number,
 	images: CheckedBinary[],
-	uploaded: Map<string, string>,
+	deadline: Deadline,
 ): Promise<string[]> {
 	const urls: string[] = [];
 	for (const { ref, image, identity } of images) {
-		let url = uploaded.get(identity);
+		let url = uploads.byIdentity.get(identity);
 		if (!url) {
-			// One image in memory at a time (at most the size limit), never the whole batch.
-			const bytes = await ctx.helpers.getBinaryDataBuffer(itemIndex, ref.property);
-			const answer = await settle(async () => await files.upload({ bytes, fileName: image.fileName, mimeType: image.mimeType }));
-			if (!answer.ok) throw uploadError(ctx, answer.error, ref, itemIndex);
-			url = answer.value;
-			uploaded.set(identity, url);
+			url = uploads.queue.run(async () => {
+				// Only the images under way are in memory (each at most the size limit), never the whole batch.
+				const bytes = await ctx.helpers.getBinaryDataBuffer(itemIndex, ref.property);
+				const file = { bytes, fileName: image.fileName, mimeType: image.mimeType };
+				return await uploads.files.upload(file, { deadline, signal: uploads.signal });
+			});
+			uploads.byIdentity.set(identity, url);
 		}
-		urls.push(url);
+		const answer = await settle(async () => await (url as Promise<string>));
+		if (!answer.ok) throw uploadError(ctx, answer.error, ref, itemIndex);
+		urls.push(answer.value);
 	}
 	return urls;
 }
@@ -151,7 +189,7 @@ function uploadError(ctx: IExecuteFunctions, error: unknown, ref: BinaryImageRef
 			? ` Check the Platform Token of the Ace Data Cloud API credential (a platform token starts with "platform-"; make one at ${PLATFORM_TOKENS_PAGE}).`
 			: '';
 	return serviceError(ctx, failure, {
-		message: `The upload of the image in binary field '${ref.property}' to Ace Data Cloud failed: ${explainFailure(failure)} [item ${itemIndex}]`,
+		message: `The upload of the image in binary field '${ref.property}' to Ace Data Cloud failed: ${failure.code === 'upload_timeout' ? failure.message.toLowerCase() : explainFailure(failure)} [item ${itemIndex}]`,
 		description: `No video was created or charged for this item.${tokenHint} ${failureDetails(failure)}`,
 		itemIndex,
 	});

@@ -13,8 +13,8 @@ import { fetchRecords } from './fetchRecords';
 import { checkForMissedCallbacks } from './missedCallbacks';
 import type { ItemResults } from './itemResults';
 import { taskFailedError } from './itemResults';
-import { DownloadQueue } from '../helpers/downloadQueue';
-import { addVideoResult, downloadFor } from './videoDownload';
+import type { TaskOutput } from '../helpers/taskRecord';
+import { addVideoResult, downloadAll } from './videoDownload';
 
 /**
  * The address Ace Data Cloud posts each finished task to: this execution's resume URL, made for the
@@ -100,14 +100,18 @@ export async function finishAwaited(
 ): Promise<void> {
 	const outputs = awaited.map((task) => ({ task, output: taskOutput(records.get(task.taskId) ?? {}, task.taskId) }));
 	for (const { task, output } of outputs) results.taskCreated(task.itemIndex, task.taskId, output.state);
-	// The downloads run a few at a time; the output keeps the input's order.
-	const queue = new DownloadQueue();
-	const videos = outputs.map(({ task, output }) => queue.run(async () => await downloadFor(ctx, client, output, task.download)));
+	// A failed task fails the node (On Error: Stop) before any download starts.
+	const failed = outputs.find(({ output }) => output.state === 'failed');
+	if (failed && results.failureStops) reportFailed(ctx, results, failed.task, failed.output);
+	// The downloads run a few at a time, all within one deadline; the output keeps the input's order.
+	const jobs = outputs.map(({ task, output }) => ({ itemIndex: task.itemIndex, output, settings: task.download }));
+	const videos = await downloadAll(ctx, client, results, jobs);
 	for (const [index, { task, output }] of outputs.entries()) {
-		if (output.state === 'failed') {
-			results.fail(task.itemIndex, taskFailedError(ctx, output, task.itemIndex), { taskId: task.taskId, state: output.state });
-		} else {
-			addVideoResult(ctx, results, task.itemIndex, output, task.download, await videos[index]);
-		}
+		if (output.state === 'failed') reportFailed(ctx, results, task, output);
+		else addVideoResult(ctx, results, task.itemIndex, output, task.download, videos[index]);
 	}
+}
+
+function reportFailed(ctx: VeoNodeContext, results: ItemResults, task: AwaitedTask, output: TaskOutput): void {
+	results.fail(task.itemIndex, taskFailedError(ctx, output, task.itemIndex), { taskId: task.taskId, state: output.state });
 }

@@ -6,7 +6,6 @@ import { failureDetails, failureOf } from '../helpers/apiFailure';
 import { mayHaveCreated } from '../helpers/createFailure';
 import { fingerprintOf } from '../helpers/createLedger';
 import { InputError } from '../helpers/inputError';
-import { pause } from '../helpers/pause';
 import type { CreateInput } from '../helpers/requestBody';
 import { buildCreateBody } from '../helpers/requestBody';
 import { settle, settleSync } from '../helpers/settle';
@@ -23,7 +22,9 @@ import type { BinaryImageRef } from '../helpers/binaryImageRefs';
 import { binaryImagesOf } from '../helpers/binaryImageRefs';
 import { MAX_INGREDIENT_IMAGES } from '../helpers/requestBody';
 import { ItemResults, serviceError, taskFailedError } from './itemResults';
-import { DownloadQueue } from '../helpers/downloadQueue';
+import { DownloadQueue, DOWNLOADS_AT_ONCE } from '../helpers/downloadQueue';
+import { RunScope } from '../helpers/runScope';
+import { downloadDeadline } from '../helpers/transferDeadline';
 import type { DownloadSettings } from './videoDownload';
 import type { SubmitInFlight } from './submitAtStop';
 import { stoppedSubmitNote } from './submitAtStop';
@@ -66,16 +67,19 @@ export async function createVideos(
 
 	const client = await createVeoClient(this);
 	if (callbackUrl) checkReachable(this, callbackUrl, client.baseUrl);
+	const signal = this.getExecutionCancelSignal?.();
+	// Uploads and downloads end with the run: at once when the node has decided to fail.
+	const scope = new RunScope(signal);
 	// An item an earlier try sent is not sent again: its images are not uploaded again either.
-	const uploaded = await uploadBinaryImages(this, checkedPlans.filter((plan) => !plan.earlier), results);
+	const uploaded = await uploadBinaryImages(this, checkedPlans.filter((plan) => !plan.earlier), results, scope);
 	const plans = checkedPlans.filter((plan) => plan.earlier || uploaded.includes(plan));
 	if (plans.length === 0) return results.collect();
 	const awaited: AwaitedTask[] = [];
-	const signal = this.getExecutionCancelSignal?.();
 	const planOf = new Map(plans.map((plan) => [plan.key, plan]));
 	// Downloads run a few at a time while the engine goes on waiting, each within what is left of its
-	// Max Wait; a failed one is remembered, not left as a rejected promise nobody listens to yet.
-	const downloads = new DownloadQueue();
+	// Max Wait; a failed one is remembered, not left as a rejected promise nobody listens to yet. A
+	// failure that fails the node ends the run: the other downloads are cut off at once.
+	const downloads = new DownloadQueue(DOWNLOADS_AT_ONCE, () => scope.end());
 	// Max Wait counts from the moment the service accepted the video; the download gets what is left.
 	const acceptedAt = new Map<number, number>();
 	// Without continue-on-fail the first failure fails the node: nothing more is submitted (or paid
@@ -112,7 +116,7 @@ export async function createVideos(
 				},
 				query: async (ids, timeoutMs) => await client.retrieveBatch(ids, timeoutMs),
 				listSince: async (createdAtMin) => await client.listSince(createdAtMin),
-				pause: async (ms) => await pause(ms, signal),
+				pause: async (ms) => await scope.pause(ms),
 				now: Date.now,
 				onCreated: (itemIndex, taskId) => {
 					const plan = planOf.get(itemIndex) as ItemPlan;
@@ -131,20 +135,21 @@ export async function createVideos(
 					failedBeforePause.set(itemIndex, output);
 					failedFast = true;
 				},
-				shouldStop: () => failedFast || downloads.failure !== undefined,
+				shouldStop: () => failedFast || downloads.failure !== undefined || scope.ended,
 				onFinished: (itemIndex, record) => {
 					const output = taskOutput(record, String(record.id));
 					results.taskState(output.taskId, output.state);
 					const plan = planOf.get(itemIndex) as ItemPlan;
 					if (output.state !== 'succeeded' || !plan.download) return;
-					downloads.add(async () =>
-						await attachVideo(this, client, results, itemIndex, output, plan.download, (acceptedAt.get(itemIndex) ?? Date.now()) + plan.maxWaitMs - Date.now()),
-					);
+					// Its deadline is fixed now: time queued for a download slot counts.
+					const deadline = downloadDeadline((acceptedAt.get(itemIndex) ?? Date.now()) + plan.maxWaitMs);
+					downloads.add(async () => await attachVideo(this, client, results, itemIndex, output, plan.download, deadline, scope));
 				},
 			},
 		);
-		// After a failure that ends the run, downloads still under way are not waited for.
-		const downloadError = failedFast ? downloads.failure : await downloads.finish();
+		// After a failure that ends the run, downloads still under way are cut off, not waited for.
+		if (failedFast) scope.end();
+		const downloadError = await downloads.finish();
 		if (downloadError) results.abort(downloadError.error);
 		// Every task's last known state goes into the ledger first: the first failing item may end the run.
 		for (const outcome of outcomes.values()) {
@@ -164,6 +169,9 @@ export async function createVideos(
 			}
 		}
 	});
+	// Nothing of the run outlives it: whatever is still under way is cut off and has let go.
+	scope.end();
+	await downloads.finish();
 	if (!run.ok) results.abort(run.error, atStop.submit && stoppedSubmitNote(atStop.submit));
 	if (awaited.length === 0) return results.collect();
 	return await pauseForCallbacks(this, client, results, awaited, Math.max(...plans.map((plan) => plan.maxWaitMs)));

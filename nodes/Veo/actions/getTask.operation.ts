@@ -10,9 +10,8 @@ import { createVeoClient } from '../transport/veoClient';
 import { fetchRecords } from './fetchRecords';
 import { ItemResults } from './itemResults';
 import { downloadFields } from './sharedFields';
-import { DownloadQueue } from '../helpers/downloadQueue';
 import type { DownloadSettings } from './videoDownload';
-import { addVideoResult, downloadFor, readDownloadSettings } from './videoDownload';
+import { addVideoResult, downloadAll, readDownloadSettings } from './videoDownload';
 
 const properties: INodeProperties[] = [
 	{
@@ -67,19 +66,22 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		return results.collect();
 	}
 
-	// The downloads run a few at a time; the output keeps the order the ids were asked in.
-	const queue = new DownloadQueue();
-	const answers = lookups.flatMap(({ itemIndex, taskIds, download }) =>
+	const found = lookups.flatMap(({ itemIndex, taskIds, download }) =>
 		taskIds.map((taskId) => {
 			const record = records.get(taskId);
-			const output = record ? taskOutput(record, taskId) : undefined;
-			const video = output ? queue.run(async () => await downloadFor(this, client, output, download)) : undefined;
-			return { itemIndex, taskId, download, output, video };
+			return { itemIndex, taskId, settings: download, output: record ? taskOutput(record, taskId) : undefined };
 		}),
 	);
-	for (const { itemIndex, taskId, download, output, video } of answers) {
+	// A task not found fails the node (On Error: Stop) before any download starts.
+	const missing = found.find(({ output }) => !output);
+	if (missing && results.failureStops) results.fail(missing.itemIndex, notFound(this, missing.taskId, missing.itemIndex));
+	// The downloads run a few at a time, all within one deadline; the output keeps the order the ids were asked in.
+	const jobs = found.flatMap((job) => (job.output ? [{ ...job, output: job.output }] : []));
+	const downloads = await downloadAll(this, client, results, jobs);
+	let job = 0;
+	for (const { itemIndex, taskId, settings, output } of found) {
 		if (!output) results.fail(itemIndex, notFound(this, taskId, itemIndex), { taskId, state: 'submitted' });
-		else addVideoResult(this, results, itemIndex, output, download, await video);
+		else addVideoResult(this, results, itemIndex, output, settings, downloads[job++]);
 	}
 	return results.collect();
 }

@@ -5,8 +5,12 @@ import type { ApiFailure } from '../helpers/apiFailure';
 import { InputError } from '../helpers/inputError';
 import { pause } from '../helpers/pause';
 import { READ_ATTEMPTS, withReadRetries } from '../helpers/readRetry';
+import { RunScope } from '../helpers/runScope';
 import type { Settled } from '../helpers/settle';
 import type { TaskOutput } from '../helpers/taskRecord';
+import type { Deadline } from '../helpers/transferDeadline';
+import { downloadsDeadline, msLeft } from '../helpers/transferDeadline';
+import { DownloadQueue } from '../helpers/downloadQueue';
 import type { VeoClient, VeoNodeContext } from '../transport/veoClient';
 import { cancelSignalOf, VeoRequestError } from '../transport/veoClient';
 import type { ItemResults } from './itemResults';
@@ -14,10 +18,6 @@ import { outputFieldParameter } from './sharedFields';
 
 /** Max Video Size's default: a Veo video is some 5 to 50 MB; ten times that is not a video. */
 export const DEFAULT_MAX_VIDEO_MB = 200;
-/** However little of Max Wait is left, a download gets this long: a video needs a moment to arrive. */
-export const DOWNLOAD_FLOOR_MS = 15_000;
-/** Where no Max Wait applies (Get Task, a resumed pause), a download gets this long in all. */
-export const DOWNLOAD_DEADLINE_MS = 120_000;
 
 export interface DownloadSettings {
 	/** The binary field to put the video in. */
@@ -37,14 +37,6 @@ export function readDownloadSettings(ctx: IExecuteFunctions, itemIndex: number):
 		throw new InputError('Max Video Size (MB)', `'${String(megabytes)}' in 'Max Video Size (MB)' is not a positive number`, `Leave it at ${DEFAULT_MAX_VIDEO_MB} unless your videos are larger.`);
 	}
 	return { binaryPropertyName: name.trim(), maxVideoBytes: Math.round(megabytes * 1_000_000) };
-}
-
-/**
- * How long a download may take in all: what is left of Max Wait, but never less than the floor;
- * without a Max Wait, the fixed deadline.
- */
-export function downloadTimeMs(maxWaitLeftMs?: number): number {
-	return maxWaitLeftMs === undefined ? DOWNLOAD_DEADLINE_MS : Math.max(DOWNLOAD_FLOOR_MS, maxWaitLeftMs);
 }
 
 /**
@@ -86,7 +78,8 @@ function lowerFirst(text: string): string {
 /**
  * Adds one finished task to the output, with its video as binary data when asked. A download that
  * breaks for a passing reason is tried again a couple of times; one that still fails fails only that
- * item, and says how to get the video again without paying for a new one.
+ * item, and says how to get the video again without paying for a new one. A download cut off because
+ * the run ended (another item failed the node) adds nothing: that item's error is the node's.
  */
 export async function attachVideo(
 	ctx: VeoNodeContext,
@@ -95,15 +88,18 @@ export async function attachVideo(
 	itemIndex: number,
 	output: TaskOutput,
 	settings: DownloadSettings | undefined,
-	maxWaitLeftMs?: number,
+	deadline: Deadline,
+	run: RunScope,
 ): Promise<void> {
-	addVideoResult(ctx, results, itemIndex, output, settings, await downloadFor(ctx, client, output, settings, maxWaitLeftMs));
+	const download = await downloadFor(ctx, client, output, settings, deadline, run.signal);
+	if (run.ended) return;
+	addVideoResult(ctx, results, itemIndex, output, settings, download);
 }
 
 export type VideoDownload = Settled<IBinaryData> & { attempts: number };
 
 /**
- * Downloads the video of a finished task, when asked, within its time and size limits; a passing
+ * Downloads the video of a finished task, when asked, within its deadline and size limit; a passing
  * failure is tried again while time is left. Undefined when there is nothing to download.
  */
 export async function downloadFor(
@@ -111,25 +107,65 @@ export async function downloadFor(
 	client: VeoClient,
 	output: TaskOutput,
 	settings: DownloadSettings | undefined,
-	maxWaitLeftMs?: number,
+	deadline: Deadline,
+	signal?: AbortSignal,
 ): Promise<VideoDownload | undefined> {
 	if (!settings || output.state !== 'succeeded' || !output.videoUrl) return undefined;
-	const signal = cancelSignalOf(ctx);
-	const until = Date.now() + downloadTimeMs(maxWaitLeftMs);
 	return await withReadRetries(
 		async () =>
 			await client.downloadVideo(
 				output.videoUrl as string,
 				output.taskId,
-				{ timeoutMs: Math.max(1, until - Date.now()), maxBytes: settings.maxVideoBytes },
+				{ deadline, maxBytes: settings.maxVideoBytes, signal },
 				(output.raw.request as { resolution?: unknown } | undefined)?.resolution,
 			),
 		{
 			pause: async (ms) => await pause(ms, signal),
-			retryable: (failure) => isTransientDownload(failure) && Date.now() < until,
+			retryable: (failure) => isTransientDownload(failure) && msLeft(deadline) > 0,
 			attempts: READ_ATTEMPTS,
 		},
 	);
+}
+
+/** One finished task whose video a run without Max Wait downloads (Get Task, a resumed pause). */
+export interface DownloadJob {
+	itemIndex: number;
+	output: TaskOutput;
+	settings?: DownloadSettings;
+}
+
+/**
+ * Downloads the videos of finished tasks a few at a time, all within one deadline (Get Task, a
+ * resumed pause). When a failed download fails the node (On Error: Stop), the others are cut off at
+ * once and that failure is thrown; otherwise the downloads come back in the jobs' order, for
+ * `addVideoResult`. Nothing of them outlives the call.
+ */
+export async function downloadAll(
+	ctx: VeoNodeContext,
+	client: VeoClient,
+	results: ItemResults,
+	jobs: DownloadJob[],
+): Promise<Array<VideoDownload | undefined>> {
+	const run = new RunScope(cancelSignalOf(ctx));
+	const deadline = downloadsDeadline();
+	const queue = new DownloadQueue();
+	let decisive: number | undefined;
+	const downloads = await Promise.all(
+		jobs.map(async ({ output, settings }, index) => {
+			const download = await queue.run(async () => await downloadFor(ctx, client, output, settings, deadline, run.signal));
+			if (download && !download.ok && results.failureStops && !run.ended && !run.cancelled) {
+				decisive = index;
+				run.end();
+			}
+			return download;
+		}),
+	);
+	run.end();
+	if (decisive !== undefined) {
+		const { itemIndex, output, settings } = jobs[decisive];
+		addVideoResult(ctx, results, itemIndex, output, settings, downloads[decisive]);
+	}
+	return downloads;
 }
 
 /** The task's output item: with its video, or (the download failed) as an error of that item only. */

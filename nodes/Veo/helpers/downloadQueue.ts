@@ -2,8 +2,8 @@
 export const DOWNLOADS_AT_ONCE = 3;
 
 /**
- * Runs downloads a few at a time. A video host that stalls or trickles then holds one slot until its
- * deadline, not every item behind it.
+ * Runs downloads (and image uploads) a few at a time. A host that stalls or trickles then holds one
+ * slot until its deadline, not every item behind it; and at most that many transfers are in memory.
  */
 export class DownloadQueue {
 	private running = 0;
@@ -14,7 +14,11 @@ export class DownloadQueue {
 
 	private firstError: { error: unknown } | undefined;
 
-	constructor(private readonly limit = DOWNLOADS_AT_ONCE) {}
+	/** `onFailure` hears of the first failure at once: the run it ends can cut off the work still under way. */
+	constructor(
+		private readonly limit = DOWNLOADS_AT_ONCE,
+		private readonly onFailure?: () => void,
+	) {}
 
 	/** Runs `work` as soon as a slot is free; resolves or rejects with it. */
 	async run<T>(work: () => Promise<T>): Promise<T> {
@@ -37,7 +41,9 @@ export class DownloadQueue {
 			this.run(async () => {
 				if (!this.firstError) await work();
 			}).catch((error: unknown) => {
-				this.firstError ??= { error };
+				if (this.firstError) return;
+				this.firstError = { error };
+				this.onFailure?.();
 			}),
 		);
 	}

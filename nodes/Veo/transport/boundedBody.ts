@@ -8,6 +8,9 @@
  * and the read fails with a `BodyCut` saying why.
  */
 
+import type { Deadline } from '../helpers/transferDeadline';
+import { msLeft } from '../helpers/transferDeadline';
+
 /** Why an answer was cut off. */
 export type CutReason = 'timeout' | 'too_large' | 'cancelled';
 
@@ -26,7 +29,7 @@ export class BodyCut extends Error {
 export interface BodyLimits {
 	/** The most bytes the body may have; one more and it is cut. */
 	maxBytes: number;
-	/** Fires at the exchange's total deadline, fixed by the caller when the exchange began (see `deadlineIn`). */
+	/** Fires at the exchange's total deadline, fixed by the caller when the exchange began (see `deadlineSignal`). */
 	deadline: AbortSignal;
 	/** Fires when the execution is stopped (none in a webhook call). */
 	cancel?: AbortSignal;
@@ -41,9 +44,9 @@ export interface BodyStream {
 	destroy(): unknown;
 }
 
-/** A deadline `ms` from now, as a signal (AbortSignal.timeout: no timer of the node's own). */
-export function deadlineIn(ms: number): AbortSignal {
-	return AbortSignal.timeout(Math.max(1, Math.round(ms)));
+/** A deadline as a signal that fires when it passes (AbortSignal.timeout: no timer of the node's own). */
+export function deadlineSignal(deadline: Deadline): AbortSignal {
+	return AbortSignal.timeout(Math.max(1, Math.round(msLeft(deadline))));
 }
 
 export function isBodyStream(value: unknown): value is BodyStream {
@@ -101,10 +104,10 @@ export async function readBody(stream: BodyStream, limits: BodyLimits): Promise<
 }
 
 /**
- * `request` as it settles, or a `BodyCut('timeout')` once `deadline` fires first. n8n gives an
- * authenticated request only the execution's cancel signal, so a request that is still waiting for its
- * headers cannot be aborted at the deadline: it is left to n8n's own time-out, and the body of an
- * answer that arrives after all is destroyed unread.
+ * `request` as it settles, or a `BodyCut('timeout')` once `deadline` fires first, whether or not the
+ * HTTP client was given the deadline too (n8n replaces an authenticated request's `abortSignal` with
+ * the context's cancel signal: see `withCancelSignal` in veoClient.ts). The body of an answer that
+ * arrives after all is destroyed unread.
  */
 export async function beforeDeadline<T>(request: Promise<T>, deadline: AbortSignal, bodyOf: (answer: T) => unknown): Promise<T> {
 	const late = (answer: T) => {

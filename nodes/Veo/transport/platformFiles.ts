@@ -3,14 +3,13 @@ import type { IDataObject, IExecuteFunctions, IHttpRequestOptions } from 'n8n-wo
 
 import { failureFromAnswer, scrubFailure, scrubText } from '../helpers/apiFailure';
 import { isWebAddress } from '../helpers/webAddress';
+import type { Deadline } from '../helpers/transferDeadline';
 import { boundedExchange, CREDENTIAL_NAME, VeoRequestError } from './veoClient';
 
 export const DEFAULT_PLATFORM_BASE_URL = 'https://platform.acedata.cloud';
 const FILES_PATH = '/api/v1/files/';
 /** Where a platform token is made; every message about a missing one says so. */
 export const PLATFORM_TOKENS_PAGE = 'https://platform.acedata.cloud/console/platform-tokens';
-/** An image of at most 20 MB, sent and answered in all; a slow line still gets it through. */
-const UPLOAD_TIMEOUT_MS = 120_000;
 /** The answer is `{"file_url": "…"}`; an error page is a few KB. */
 const UPLOAD_ANSWER_MAX_BYTES = 1024 * 1024;
 
@@ -21,13 +20,18 @@ export interface UploadFile {
 	mimeType: string;
 }
 
+/** How long an upload may take, and what else ends it. */
+export interface UploadLimits {
+	/** By when the whole upload (request to answer) must be done. */
+	deadline: Deadline;
+	/** The node run's signal: the user's stop, or the end of the run, cuts the upload off at once. */
+	signal: AbortSignal;
+}
+
 /** Ace Data Cloud's files endpoint (on the platform host, not the Veo API), with the platform token. */
 export interface PlatformFiles {
-	/**
-	 * Uploads one file; answers with its CDN address. `until` (`Date.now()` time) is when the exchange
-	 * must be over, its answer read; by default 120 s from now.
-	 */
-	upload(file: UploadFile, until?: number): Promise<string>;
+	/** Uploads one file; answers with its CDN address. */
+	upload(file: UploadFile, limits: UploadLimits): Promise<string>;
 }
 
 /** Thrown before any request when the credential cannot upload: no platform token, or no usable address. */
@@ -57,7 +61,7 @@ export async function createPlatformFiles(ctx: IExecuteFunctions): Promise<Platf
 	const secrets = [platformToken, String(credentials.apiToken ?? '')].filter(Boolean);
 
 	return {
-		async upload(file, until = Date.now() + UPLOAD_TIMEOUT_MS) {
+		async upload(file, limits) {
 			const boundary = `----n8nVeo${randomBytes(12).toString('hex')}`;
 			const options: IHttpRequestOptions = {
 				method: 'POST',
@@ -68,7 +72,16 @@ export async function createPlatformFiles(ctx: IExecuteFunctions): Promise<Platf
 				disableFollowRedirect: true,
 			};
 			// The credential signs requests to the platform's API with the platform token, never the API token.
-			const answer = await boundedExchange(ctx, secrets, options, { until, maxBytes: UPLOAD_ANSWER_MAX_BYTES });
+			const answer = await boundedExchange(ctx, secrets, options, {
+				deadline: limits.deadline,
+				maxBytes: UPLOAD_ANSWER_MAX_BYTES,
+				signal: limits.signal,
+				timedOut: () =>
+					new VeoRequestError({
+						code: 'upload_timeout',
+						message: `The upload did not finish within ${Math.round(limits.deadline.ms / 1000)} seconds`,
+					}),
+			});
 			if (answer.statusCode < 200 || answer.statusCode >= 300) {
 				throw new VeoRequestError(scrubFailure(failureFromAnswer(answer.statusCode, answer.body, answer.headers), secrets));
 			}

@@ -15,7 +15,9 @@ import { settle, settleSync } from '../helpers/settle';
 import { videoFileType, VideoHead } from '../helpers/videoFileType';
 import { isWebAddress } from '../helpers/webAddress';
 import type { TaskRecord } from '../helpers/taskRecord';
-import { beforeDeadline, BodyCut, deadlineIn, isBodyStream, readBody } from './boundedBody';
+import type { Deadline } from '../helpers/transferDeadline';
+import { deadlineIn, msLeft } from '../helpers/transferDeadline';
+import { beforeDeadline, BodyCut, deadlineSignal, isBodyStream, readBody } from './boundedBody';
 
 export const CREDENTIAL_NAME = 'aceDataCloudApi';
 export const DEFAULT_BASE_URL = 'https://api.acedata.cloud';
@@ -86,9 +88,11 @@ export interface VeoClient {
 
 /** What one download may take; beyond either, it fails (and is not tried again). */
 export interface DownloadLimits {
-	/** For the whole download, from the request to the last byte. */
-	timeoutMs: number;
+	/** By when the whole download (request to last byte) must be done. */
+	deadline: Deadline;
 	maxBytes: number;
+	/** The node run's signal: the user's stop, or the end of the run, cuts the download off at once. */
+	signal?: AbortSignal;
 }
 
 export async function createVeoClient(ctx: VeoNodeContext): Promise<VeoClient> {
@@ -140,12 +144,12 @@ export async function createVeoClient(ctx: VeoNodeContext): Promise<VeoClient> {
 		baseUrl,
 
 		async submit(body, timeoutMs = SUBMIT_TIMEOUT_MS) {
-			const until = Date.now() + Math.min(timeoutMs, SUBMIT_TIMEOUT_MS);
-			return await post('/veo/videos', body as unknown as IDataObject, { until, maxBytes: ONE_TASK_MAX_BYTES });
+			const deadline = deadlineIn(Math.min(timeoutMs, SUBMIT_TIMEOUT_MS));
+			return await post('/veo/videos', body as unknown as IDataObject, { deadline, maxBytes: ONE_TASK_MAX_BYTES });
 		},
 
 		async retrieve(taskId) {
-			const bounds = { until: Date.now() + QUERY_TIMEOUT_MS, maxBytes: ONE_TASK_MAX_BYTES };
+			const bounds = { deadline: deadlineIn(QUERY_TIMEOUT_MS), maxBytes: ONE_TASK_MAX_BYTES };
 			const answer = await settle(async () => await post('/veo/tasks', { action: 'retrieve', id: taskId }, bounds));
 			if (!answer.ok) {
 				// A 404 about the task means the service does not know it; `no_api` means the Base URL is wrong.
@@ -158,21 +162,21 @@ export async function createVeoClient(ctx: VeoNodeContext): Promise<VeoClient> {
 		},
 
 		async retrieveBatch(ids, timeoutMs = QUERY_TIMEOUT_MS) {
-			const until = Date.now() + Math.min(timeoutMs, QUERY_TIMEOUT_MS);
-			const answer = await post('/veo/tasks', { action: 'retrieve_batch', ids }, { until, maxBytes: BATCH_MAX_BYTES });
+			const deadline = deadlineIn(Math.min(timeoutMs, QUERY_TIMEOUT_MS));
+			const answer = await post('/veo/tasks', { action: 'retrieve_batch', ids }, { deadline, maxBytes: BATCH_MAX_BYTES });
 			return Array.isArray(answer.items) ? (answer.items as TaskRecord[]) : [];
 		},
 
 		async listSince(createdAtMin) {
 			const records: TaskRecord[] = [];
 			// One deadline and one size for the whole listing, not for each of its pages.
-			const until = Date.now() + LIST_TIMEOUT_MS;
+			const deadline = deadlineIn(LIST_TIMEOUT_MS);
 			let bytesLeft = LIST_MAX_BYTES;
 			for (let page = 0; page < MAX_LIST_PAGES; page++) {
 				const answer = await post(
 					'/veo/tasks',
 					{ action: 'retrieve_batch', created_at_min: createdAtMin, offset: records.length, limit: LIST_PAGE_SIZE },
-					{ until, maxBytes: bytesLeft, onRead: (bytes) => (bytesLeft -= bytes) },
+					{ deadline, maxBytes: bytesLeft, onRead: (bytes) => (bytesLeft -= bytes) },
 				);
 				const items = Array.isArray(answer.items) ? (answer.items as TaskRecord[]) : [];
 				records.push(...items);
@@ -185,18 +189,16 @@ export async function createVeoClient(ctx: VeoNodeContext): Promise<VeoClient> {
 			if (!isWebAddress(url)) {
 				throw new VeoRequestError({ code: 'invalid_video_url', message: 'The service gave a video address that is not an http(s) address' });
 			}
+			const timeout = downloadTimeout(limits.deadline);
+			// Queued past its deadline: no time is left to start it.
+			if (msLeft(limits.deadline) === 0) throw timeout;
 			// n8n's own time-out only notices a connection that goes idle: a host that trickles a byte a
 			// second would hold the node for ever. This one covers the whole download.
-			const deadline = AbortSignal.timeout(limits.timeoutMs);
-			const cancel = cancelSignalOf(ctx);
+			const deadline = deadlineSignal(limits.deadline);
+			const cancel = limits.signal ?? cancelSignalOf(ctx);
 			const signal = cancel ? AbortSignal.any([cancel, deadline]) : deadline;
-			const stopped = () => {
-				if (cancel?.aborted) return new ExecutionCancelled();
-				return new VeoRequestError({
-					code: 'download_timeout',
-					message: `The video download did not finish within ${Math.round(limits.timeoutMs / 1000)} seconds`,
-				});
-			};
+			const stopped = () => (cancel?.aborted ? new ExecutionCancelled() : timeout);
+			if (cancel?.aborted) throw stopped();
 			const response = (await send(ctx, secrets, async () => {
 				const answer = await settle(async () =>
 					await ctx.helpers.httpRequest({
@@ -207,13 +209,14 @@ export async function createVeoClient(ctx: VeoNodeContext): Promise<VeoClient> {
 						encoding: 'stream',
 						returnFullResponse: true,
 						ignoreHttpStatusErrors: true,
-						timeout: limits.timeoutMs,
+						// The idle time-out is a little later than the deadline, so that the deadline speaks first.
+						timeout: msLeft(limits.deadline) + 1000,
 						abortSignal: signal,
 					}),
 				);
 				if (answer.ok) return answer.value;
-				// A host that never sends its headers meets n8n's time-out or the deadline: a time-out, not a break.
-				throw signal.aborted || isTimeout(answer.error) ? stopped() : answer.error;
+				// A host that never sends its headers meets the deadline (before n8n's idle time-out): a time-out, not a break.
+				throw signal.aborted ? stopped() : answer.error;
 			})) as IN8nHttpFullResponse;
 			const stream = response.body as VideoStream;
 			const contentType = String(response.headers['content-type'] ?? '').toLowerCase();
@@ -276,10 +279,11 @@ function notAVideo(): VeoRequestError {
 	return new VeoRequestError({ status: 200, code: 'not_a_video', message: 'The video address answered with bytes that are not a video (mp4, mov, webm or gif)' });
 }
 
-/** n8n's own time-out of a request (axios names it ECONNABORTED, or ETIMEDOUT when asked to). */
-function isTimeout(error: unknown): boolean {
-	const code = (error as { code?: unknown } | undefined)?.code;
-	return code === 'ECONNABORTED' || code === 'ETIMEDOUT';
+function downloadTimeout(deadline: Deadline): VeoRequestError {
+	return new VeoRequestError({
+		code: 'download_timeout',
+		message: `The video download did not finish within ${Math.round(deadline.ms / 1000)} seconds`,
+	});
 }
 
 function tooLarge(maxBytes: number): VeoRequestError {
@@ -293,9 +297,9 @@ function tooLarge(maxBytes: number): VeoRequestError {
 export async function send<T>(ctx: VeoNodeContext, secrets: string[], request: () => Promise<T>): Promise<T> {
 	const answer = await settle(request);
 	if (answer.ok) return answer.value;
+	// Already told in the node's own words (a deadline, a cut answer, a stop): kept as it is.
+	if (answer.error instanceof VeoRequestError || answer.error instanceof ExecutionCancelled) throw answer.error;
 	if (cancelSignalOf(ctx)?.aborted) throw new ExecutionCancelled();
-	// Already said in the node's own words (a time-out, a cut answer): kept as it is.
-	if (answer.error instanceof VeoRequestError) throw answer.error;
 	const cause = (answer.error as { cause?: { code?: string; message?: string } }).cause;
 	const code = cause?.code ?? (answer.error as { code?: string }).code ?? 'network_error';
 	if (isRedirectFailure(code, safeMessage(answer.error))) {
@@ -306,11 +310,15 @@ export async function send<T>(ctx: VeoNodeContext, secrets: string[], request: (
 
 /** The limits of one answer of the service or the platform. */
 export interface AnswerBounds {
-	/** Its total deadline (`Date.now()` time): the answer must be whole by then. */
-	until: number;
+	/** Its total deadline, fixed when the wait for it began: the answer must be whole by then. */
+	deadline: Deadline;
 	maxBytes: number;
 	/** Told how many bytes the answer had, once it is whole. */
 	onRead?: (bytes: number) => void;
+	/** The node run's signal (an upload): the user's stop, or the end of the run, cuts the exchange off at once. */
+	signal?: AbortSignal;
+	/** What a cut at the deadline is called, where the caller has its own words for it (an upload). */
+	timedOut?: () => VeoRequestError;
 }
 
 /** An answer read whole within its bounds; the body parsed as JSON where it is JSON, else its text. */
@@ -331,23 +339,26 @@ export async function boundedExchange(
 	options: IHttpRequestOptions,
 	bounds: AnswerBounds,
 ): Promise<BoundedAnswer> {
-	const timeoutMs = Math.max(1, bounds.until - Date.now());
-	const deadline = deadlineIn(timeoutMs);
-	const cancel = cancelSignalOf(ctx);
+	const cancel = bounds.signal ?? cancelSignalOf(ctx);
+	const timedOut = bounds.timedOut ?? (() => answerTimeout(bounds.deadline));
+	if (cancel?.aborted) throw new ExecutionCancelled();
+	// Queued past its deadline: no time is left to start it.
+	if (msLeft(bounds.deadline) === 0) throw timedOut();
+	const deadline = deadlineSignal(bounds.deadline);
+	const abortSignal = cancel ? AbortSignal.any([cancel, deadline]) : deadline;
 	const request: IHttpRequestOptions = {
 		...options,
 		encoding: 'stream',
 		returnFullResponse: true,
 		ignoreHttpStatusErrors: true,
-		// n8n's own time-out: with no redirect to follow it counts until the headers have arrived.
-		timeout: timeoutMs,
-		// Only a callback (no execution to cancel) keeps it: n8n gives other requests the cancel signal.
-		abortSignal: cancel ? AbortSignal.any([cancel, deadline]) : deadline,
+		// n8n's own idle time-out is a little later than the deadline, so that the deadline speaks first.
+		timeout: msLeft(bounds.deadline) + 1000,
+		abortSignal,
 	};
 	return await send(ctx, secrets, async () => {
 		const read = await settle(async () => {
 			const response = (await beforeDeadline(
-				ctx.helpers.httpRequestWithAuthentication.call(ctx, CREDENTIAL_NAME, request) as Promise<IN8nHttpFullResponse>,
+				ctx.helpers.httpRequestWithAuthentication.call(withCancelSignal(ctx, abortSignal), CREDENTIAL_NAME, request) as Promise<IN8nHttpFullResponse>,
 				deadline,
 				(late) => late.body,
 			)) as IN8nHttpFullResponse;
@@ -358,15 +369,30 @@ export async function boundedExchange(
 			return { statusCode: response.statusCode, headers: response.headers as IDataObject, body: parsedAnswer(bytes) };
 		});
 		if (read.ok) return read.value;
-		throw read.error instanceof BodyCut ? cutAnswer(read.error, timeoutMs, bounds.maxBytes) : read.error;
+		if (cancel?.aborted) throw new ExecutionCancelled();
+		if (read.error instanceof BodyCut) throw read.error.reason === 'too_large' ? answerTooLarge(bounds.maxBytes) : timedOut();
+		throw read.error;
 	});
 }
 
-function cutAnswer(cut: BodyCut, timeoutMs: number, maxBytes: number): Error {
-	if (cut.reason === 'cancelled') return new ExecutionCancelled();
-	if (cut.reason === 'timeout') {
-		return new VeoRequestError({ code: 'answer_timeout', message: `Ace Data Cloud's answer did not arrive within ${Math.ceil(timeoutMs / 1000)} seconds` });
-	}
+/**
+ * The context an authenticated request is made with, whose cancel signal is `signal`. n8n gives such a
+ * request the context's cancel signal whatever its options ask (n8n-core 1.123 and 2.41 set
+ * `abortSignal` from `this.getExecutionCancelSignal()` where the context has one; a webhook's has none
+ * and keeps the options' signal), so this is how the deadline and the end of the node's run reach it.
+ */
+function withCancelSignal(ctx: VeoNodeContext, signal: AbortSignal): VeoNodeContext {
+	if (!('getExecutionCancelSignal' in ctx)) return ctx;
+	return new Proxy(ctx, {
+		get: (target, key, receiver) => (key === 'getExecutionCancelSignal' ? () => signal : Reflect.get(target, key, receiver)),
+	});
+}
+
+function answerTimeout(deadline: Deadline): VeoRequestError {
+	return new VeoRequestError({ code: 'answer_timeout', message: `Ace Data Cloud's answer did not arrive within ${Math.ceil(deadline.ms / 1000)} seconds` });
+}
+
+function answerTooLarge(maxBytes: number): VeoRequestError {
 	return new VeoRequestError({
 		code: 'answer_too_large',
 		message: `Ace Data Cloud's answer was larger than ${(maxBytes / MiB).toFixed(1)} MiB, far more than any answer of the service`,

@@ -134,6 +134,94 @@ async function hostileHostChecks(phase, { instance, emu, VeoEmulator, work }) {
 	}
 }
 
+/** A workflow whose Veo node gets one item per prompt (Set with the list, then Split Out). */
+function batchWorkflow(workflowId, name, prompts, veo) {
+	return {
+		id: workflowId,
+		name,
+		active: false,
+		settings: { executionOrder: 'v1' },
+		nodes: [
+			{ id: randomUUID(), name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
+			{ id: randomUUID(), name: 'Prompts', type: 'n8n-nodes-base.set', typeVersion: 3.4, position: [150, 0], parameters: { mode: 'raw', jsonOutput: JSON.stringify({ prompts: prompts.map((prompt) => ({ prompt })) }), options: {} } },
+			{ id: randomUUID(), name: 'One Item per Prompt', type: 'n8n-nodes-base.splitOut', typeVersion: 1, position: [300, 0], parameters: { fieldToSplitOut: 'prompts', options: {} } },
+			veo,
+		],
+		connections: { Start: { main: [[mainTo('Prompts')]] }, Prompts: { main: [[mainTo('One Item per Prompt')]] }, 'One Item per Prompt': { main: [[mainTo(veo.name)]] } },
+	};
+}
+
+/** Every file in the instance's binary data store, with when it was last written. */
+function storedFiles(instance) {
+	return ['binaryData', 'storage']
+		.map((folder) => path.join(instance.userFolder, '.n8n', folder))
+		.filter((folder) => fs.existsSync(folder))
+		.flatMap((folder) => fs.readdirSync(folder, { recursive: true }).map((name) => path.join(folder, name)))
+		.filter((file) => fs.statSync(file).isFile())
+		.map((file) => ({ file, writtenAt: fs.statSync(file).mtimeMs }));
+}
+
+/**
+ * Transfers bounded by the node (issue 18), in real `n8n execute`. Deadlines do not add up: 9 videos
+ * whose hosts all stall, Max Wait 5 s, 3 downloads at a time, end at the one deadline (about 15 s
+ * after the tasks finish), not in 3 rounds of 15 s; n8n's peak memory is measured meanwhile. Stop
+ * means stop (On Error: Stop): a 404 next to a trickling host fails the node at once, the trickle's
+ * connection is closed within a second of the 404, and nothing is written to the binary store after.
+ */
+async function boundedTransferChecks({ instance, emu, work }) {
+	const dir = path.join(work, 'bounded');
+	fs.mkdirSync(dir, { recursive: true });
+	const veo = (options) => veoNode({ id: randomUUID(), credential: { id: CRED_ID, name: CRED_NAME }, prompt: '={{ $json.prompt }}', waitMode: 'poll', options, position: [450, 0] });
+	const stalled = veo({ maxWait: 5, pollInterval: 1 });
+	stalled.onError = 'continueRegularOutput';
+	const stopping = veo({ maxWait: 60, pollInterval: 1 });
+	const prompts = Array.from({ length: 9 }, (_, index) => `A stalled host ${index}`);
+	const notFoundPrompt = 'A video whose address answers 404';
+	fs.writeFileSync(path.join(dir, 'stalled.json'), JSON.stringify(batchWorkflow('veoE2eBounded001', 'e2e: 9 stalled video hosts', prompts, stalled)));
+	fs.writeFileSync(path.join(dir, 'stop.json'), JSON.stringify(batchWorkflow('veoE2eBounded002', 'e2e: a 404 next to a trickle', ['A trickling host', notFoundPrompt], stopping)));
+	await instance.importWorkflows(dir);
+
+	{
+		const mark = emu.requests.length;
+		emu.inject({ path: 'download', kind: 'stall', count: prompts.length });
+		const { code, peak, run, stdout } = await executeMeasured(instance, 'veoE2eBounded001', {}, { keepOutput: true });
+		emu.clearFaults();
+		assert.equal(code, 0, stdout.slice(-3000));
+		const items = nodeItems(run, stalled.name);
+		assert.equal(items.length, prompts.length);
+		for (const item of items) assert.match(item.json.error, /could not be downloaded: the video download did not finish within 1\d seconds \[item \d\]$/, JSON.stringify(item.json));
+		const took = run.data.resultData.runData[stalled.name][0].executionTime;
+		const seen = since(emu, mark);
+		// The tasks take 3 s (plus pacing); then the 15 s floor, once: not 3 rounds of it (46 s before).
+		assert.ok(took < 5000 + 15000 + 5000, `the Veo node ran ${took} ms`);
+		// The tasks finish a little apart, so how many downloads started before their deadlines passed varies.
+		log(`      9 stalled hosts, Max Wait 5 s: the node ended after ${(took / 1000).toFixed(1)} s (${seen.downloads.length} downloads started); peak RSS of n8n execute ${(peak / 1024 / 1024).toFixed(0)} MiB`);
+	}
+
+	{
+		const mark = emu.requests.length;
+		emu.neverFinish(notFoundPrompt);
+		emu.inject({ path: 'download', kind: 'trickle' });
+		const execution = instance.execute('veoE2eBounded002');
+		const trickle = await until('the trickling download', () => since(emu, mark).downloads.find((r) => r.fault === 'trickle'), 60000);
+		const held = since(emu, mark).creates.find((r) => r.taskId && r.body.prompt === notFoundPrompt);
+		emu.inject({ path: 'download', kind: 'status', status: 404, taskId: held.taskId });
+		emu.finishTask(held.taskId);
+		const result = await execution;
+		assert.equal(emu.pendingFaults().length, 0, 'both faults were reached');
+		assert.notEqual(result.code, 0, 'the node failed the workflow');
+		const text = result.stdout + result.stderr;
+		assert.match(text, new RegExp(`The video of task ${held.taskId} could not be downloaded: the video address answered "not found" \\(HTTP 404\\)`), text.slice(-3000));
+		const notFound = since(emu, mark).downloads.find((r) => r.fault === 'status');
+		assert.ok(trickle.closedAt !== undefined, 'the trickle was cut off');
+		const cutAfter = trickle.closedAt - notFound.closedAt;
+		assert.ok(cutAfter < 1000, `the trickle was cut ${cutAfter} ms after the 404 (Max Wait 60 s)`);
+		const late = storedFiles(instance).filter(({ writtenAt }) => writtenAt > notFound.closedAt + 1000);
+		assert.deepEqual(late, [], 'nothing written to the binary store after the node failed');
+		log(`      a 404 beside a trickling host: the trickle was cut ${cutAfter} ms after the 404, nothing written after`);
+	}
+}
+
 /**
  * Which binary data modes hold a downloaded video in memory (issue 12, point 2), measured in real
  * `n8n execute`: the peak RSS (VmHWM) of the n8n process that runs Get Task with Download Video on, for
@@ -214,10 +302,13 @@ async function binaryModeMemoryCheck(major, { instance, VeoEmulator, work }) {
 
 module.exports = {
 	name: 'hostile-hosts',
-	about: 'stalled and endless video hosts are cut off; a forged callback changes nothing; memory per binary data mode',
+	about: 'stalled and endless video hosts are cut off; deadlines do not add up; Stop cuts transfers off; a forged callback changes nothing; memory per binary data mode',
 	async run(ctx) {
 		await ctx.check('hostile video hosts (n8n execute): a host that stalls is cut off at the download deadline, an endless one at Max Video Size; each fails only its item, once', async () => {
 			await hostileHostChecks('execute', ctx);
+		});
+		await ctx.check('transfers bounded by the node (n8n execute): 9 stalled hosts end at one deadline, not in rounds; On Error: Stop cuts a trickling download off at the 404 beside it, nothing written after', async () => {
+			await boundedTransferChecks(ctx);
 		});
 		await ctx.check(`binary data modes (n8n execute): in filesystem mode the peak memory does not follow the video's size${ctx.major < 2 ? '; the in-memory default mode holds the whole video' : ''}`, async () => {
 			await binaryModeMemoryCheck(ctx.major, ctx);

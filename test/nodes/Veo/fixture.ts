@@ -4,6 +4,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeParameter
 import { AceDataCloudApi } from '../../../credentials/AceDataCloudApi.credentials';
 import { Veo } from '../../../nodes/Veo/Veo.node';
 import { stopAllChecks } from '../../../nodes/Veo/helpers/resumeClaims';
+import { TRANSFER_TIMES } from '../../../nodes/Veo/helpers/transferDeadline';
 import { VeoEmulator } from '../../emulator/VeoEmulator';
 import type { VeoEmulatorOptions } from '../../emulator/VeoEmulator';
 import type { RunNodeOptions, RunNodeResult } from '../../helpers/runNode';
@@ -151,4 +152,14 @@ export async function finishedTaskAt(emulator: VeoEmulator, prompt = 'a fox'): P
 	const taskId = await createTaskAt(emulator, prompt);
 	while (emulator.getTask(taskId)?.state !== 'succeeded') await new Promise((resolve) => setTimeout(resolve, 50));
 	return taskId;
+}
+
+/**
+ * Scales the transfer deadlines down for the tests of one describe block (restored after each test),
+ * so that a bound of minutes is checked in seconds of real time.
+ */
+export function useTransferTimes(times: Partial<typeof TRANSFER_TIMES>): void {
+	const saved = { ...TRANSFER_TIMES };
+	beforeEach(() => Object.assign(TRANSFER_TIMES, times));
+	afterEach(() => Object.assign(TRANSFER_TIMES, saved));
 }

@@ -4,7 +4,7 @@ import type { IBinaryData, IDataObject } from 'n8n-workflow';
 
 import { PlatformFilesEmulator } from '../../../emulator/platformFiles';
 import { storeBinary } from '../../../helpers/runNode';
-import { createBodies, json, PLATFORM_TOKEN, runVeo, TOKEN, useEmulator } from '../fixture';
+import { createBodies, json, PLATFORM_TOKEN, runVeo, TOKEN, useEmulator, useTransferTimes } from '../fixture';
 import type { RunVeoOptions } from '../fixture';
 
 /** A real (1x1) png, jpeg and webp, and a file that only claims to be a png. */
@@ -254,6 +254,67 @@ describe('Images from binary fields: checked, uploaded to the files endpoint, th
 			} finally {
 				await elsewhere.stop();
 			}
+		});
+
+		describe('uploads are bounded by the deadline of their item, and end together', () => {
+			// The floor scaled down from 60 s: the same bound, in seconds of real time.
+			useTransferTimes({ uploadFloorMs: 2_000 });
+			/** Distinct images (the same bytes would be uploaded once). */
+			const images = (count: number) => Array.from({ length: count }, (_, index) => ({ data: png(`${index}.png`, Buffer.concat([PNG, Buffer.from([index])])) }));
+
+			it('a files endpoint whose answers stall: 5 items (3 uploads at a time) all fail at the one deadline, nothing is created', async () => {
+				platform.inject({ kind: 'stall', count: 5 });
+				const result = await run(
+					{ ...FIRST_FROM_BINARY, options: { pollInterval: 1, maxWait: 1 } },
+					{ items: [{}, {}, {}, {}, {}], binaries: images(5), continueOnFail: true },
+				);
+
+				expect(json(result.items).map((item) => item.error)).toEqual(
+					[0, 1, 2, 3, 4].map((index) => `The upload of the image in binary field 'data' to Ace Data Cloud failed: the upload did not finish within 2 seconds [item ${index}]`),
+				);
+				// One after the other, each with its own time, would be 5 times that.
+				expect(result.durationMs).toBeLessThan(2000 + 1500);
+				// The 3 that got a slot were cut at the deadline (the endpoint saw them close); the 2 queued had no time left.
+				const endedAt = Date.now();
+				await new Promise((resolve) => setTimeout(resolve, 1000));
+				expect(platform.uploadAttempts()).toHaveLength(3);
+				for (const attempt of platform.uploadAttempts()) expect(attempt.closedAt).toBeLessThan(endedAt + 1000);
+				expect(counts().creates).toBe(0);
+			}, 30_000);
+
+			it('On Error: Stop: a failed upload fails the node at once and cuts off the uploads still under way', async () => {
+				platform.inject({ kind: 'stall' });
+				platform.inject({ kind: 'status', status: 400 });
+				const result = await run(FIRST_FROM_BINARY, { items: [{}, {}], binaries: images(2) });
+				const endedAt = Date.now();
+
+				expect(result.error?.message).toMatch(/^The upload of the image in binary field 'data' to Ace Data Cloud failed: Ace Data Cloud rejected the request: injected 400 \[item \d\]$/);
+				// Max Wait is 15 minutes here: the stalled upload is not waited for.
+				expect(result.durationMs).toBeLessThan(1500);
+				await new Promise((resolve) => setTimeout(resolve, 1000));
+				const stalled = platform.uploadAttempts().find((attempt) => attempt.status !== 400);
+				expect(stalled?.closedAt).toBeDefined();
+				expect(stalled?.closedAt as number).toBeLessThan(endedAt + 1000);
+				// The stalled one was taken by the endpoint, whose answer never came: nothing was created.
+				expect(counts()).toEqual({ uploads: 1, uploadAttempts: 2, creates: 0 });
+			}, 30_000);
+
+			it('On Error: Stop: an upload still waiting for its answer to begin is cut off at once too', async () => {
+				// n8n makes an authenticated request with the context's cancel signal, whatever the node asks:
+				// only the run's signal given as that one reaches a request that has no answer yet.
+				platform.inject({ kind: 'delay', delayMs: 20_000 });
+				platform.inject({ kind: 'status', status: 400 });
+				const result = await run(FIRST_FROM_BINARY, { items: [{}, {}], binaries: images(2) });
+				const endedAt = Date.now();
+
+				expect(result.error?.message).toMatch(/injected 400 \[item \d\]$/);
+				expect(result.durationMs).toBeLessThan(1500);
+				await new Promise((resolve) => setTimeout(resolve, 1000));
+				const waiting = platform.uploadAttempts().find((attempt) => attempt.status !== 400);
+				expect(waiting?.closedAt).toBeDefined();
+				expect(waiting?.closedAt as number).toBeLessThan(endedAt + 1000);
+				expect(counts()).toEqual({ uploads: 0, uploadAttempts: 2, creates: 0 });
+			}, 30_000);
 		});
 
 		it('with continue-on-fail: the failed upload is an error item, the other item is uploaded and made', async () => {

@@ -2,7 +2,8 @@ import http from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-import { beforeDeadline, BodyCut, deadlineIn, readBody } from '../../../../nodes/Veo/transport/boundedBody';
+import { deadlineIn } from '../../../../nodes/Veo/helpers/transferDeadline';
+import { beforeDeadline, BodyCut, deadlineSignal, readBody } from '../../../../nodes/Veo/transport/boundedBody';
 
 /**
  * The reusable piece under every bounded answer: a body read whole, or cut the moment its deadline
@@ -55,12 +56,12 @@ describe('readBody and beforeDeadline', () => {
 	};
 
 	it('gives the whole body when it arrives within its limits', async () => {
-		const body = await readBody(await get('/small'), { maxBytes: 100, deadline: deadlineIn(5000) });
+		const body = await readBody(await get('/small'), { maxBytes: 100, deadline: deadlineSignal(deadlineIn(5000)) });
 		expect(body.toString()).toBe('{"ok":true}');
 	});
 
 	it('cuts a body that never ends at the byte cap and closes the connection', async () => {
-		const cut = await cutOf(readBody(await get('/endless'), { maxBytes: 1024 * 1024, deadline: deadlineIn(5000) }));
+		const cut = await cutOf(readBody(await get('/endless'), { maxBytes: 1024 * 1024, deadline: deadlineSignal(deadlineIn(5000)) }));
 		expect(cut.reason).toBe('too_large');
 		expect(cut.bytes).toBeGreaterThan(1024 * 1024);
 		expect(cut.bytes).toBeLessThan(2 * 1024 * 1024);
@@ -69,7 +70,7 @@ describe('readBody and beforeDeadline', () => {
 
 	it('cuts a body that stalls at the deadline, however little it has had', async () => {
 		const started = Date.now();
-		const cut = await cutOf(readBody(await get('/stall'), { maxBytes: 1024, deadline: deadlineIn(300) }));
+		const cut = await cutOf(readBody(await get('/stall'), { maxBytes: 1024, deadline: deadlineSignal(deadlineIn(300)) }));
 		expect(cut).toMatchObject({ reason: 'timeout', bytes: 10 });
 		expect(Date.now() - started).toBeLessThan(2000);
 		expect(await until(() => closed.get('/stall') === true)).toBe(true);
@@ -77,20 +78,20 @@ describe('readBody and beforeDeadline', () => {
 
 	it('stops at once when the execution is cancelled', async () => {
 		const cancel = new AbortController();
-		const read = readBody(await get('/stall'), { maxBytes: 1024, deadline: deadlineIn(5000), cancel: cancel.signal });
+		const read = readBody(await get('/stall'), { maxBytes: 1024, deadline: deadlineSignal(deadlineIn(5000)), cancel: cancel.signal });
 		cancel.abort();
 		expect((await cutOf(read)).reason).toBe('cancelled');
 	});
 
 	it('beforeDeadline gives up on an answer whose headers do not come in time', async () => {
 		const started = Date.now();
-		const cut = await cutOf(beforeDeadline(get('/no-headers'), deadlineIn(300), (answer) => answer));
+		const cut = await cutOf(beforeDeadline(get('/no-headers'), deadlineSignal(deadlineIn(300)), (answer) => answer));
 		expect(cut.reason).toBe('timeout');
 		expect(Date.now() - started).toBeLessThan(2000);
 	});
 
 	it('beforeDeadline passes an answer that comes in time on, unread', async () => {
-		const answer = await beforeDeadline(get('/small'), deadlineIn(5000), (response) => response);
-		expect((await readBody(answer, { maxBytes: 100, deadline: deadlineIn(5000) })).toString()).toBe('{"ok":true}');
+		const answer = await beforeDeadline(get('/small'), deadlineSignal(deadlineIn(5000)), (response) => response);
+		expect((await readBody(answer, { maxBytes: 100, deadline: deadlineSignal(deadlineIn(5000)) })).toString()).toBe('{"ok":true}');
 	});
 });
