@@ -75,7 +75,7 @@ export async function readBody(stream: BodyStream, limits: BodyLimits): Promise<
 			if (error) {
 				stream.removeAllListeners('data');
 				stream.destroy();
-				// A destroyed stream may still emit 'error'; with no listener that would crash the process.
+				// A destroyed stream may still emit 'error'; with no listener, n8n itself would crash.
 				stream.on('error', () => undefined);
 				reject(error);
 			} else {
