@@ -52,7 +52,7 @@ const RSS_LIMIT = 64 * 2 ** 20;
  * arrival stamps on a loaded machine, at least this.
  */
 const MIN_ROUND_GAP_MS = 750;
-/** Timed looks a video may cost on top of one round per Poll Interval (videoBatch.ts, MAX_TIMED_LOOKS). */
+/** Timed looks a video may cost on top of one round per Poll Interval (videoBatch.ts, MAX_PREDICTED_QUERIES). */
 const LOOKS_PER_VIDEO = 2;
 /** How late after its finish a task may be seen, beyond the poll interval (timer and loop jitter). */
 const SEEN_TOLERANCE_MS = 100;

@@ -13,7 +13,7 @@ import * as getTask from './actions/getTask.operation';
 import * as imageToVideo from './actions/imageToVideo.operation';
 import * as ingredientsToVideo from './actions/ingredientsToVideo.operation';
 import * as textToVideo from './actions/textToVideo.operation';
-import { resumeOnCallback, resumeWebhooks } from './actions/callbackResume';
+import { resumeOnCallback, resumeWebhooks } from './pause/resumeOnCallback';
 import { router } from './actions/router';
 
 export class Veo implements INodeType {

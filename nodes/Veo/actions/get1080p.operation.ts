@@ -2,8 +2,8 @@ import { updateDisplayOptions } from 'n8n-workflow';
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import { INGREDIENTS_MODEL } from '../helpers/models';
-import { createVideos } from './createVideos';
-import { modelField, waitingFields } from './sharedFields';
+import { createTasks } from '../creating/createTasks';
+import { modelField, waitingFields } from '../fields/sharedFields';
 
 const generationModel = modelField('no4k');
 
@@ -32,7 +32,7 @@ const properties: INodeProperties[] = [
 export const description = updateDisplayOptions({ show: { operation: ['get1080p'] } }, properties);
 
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
-	return await createVideos.call(this, (itemIndex) => ({
+	return await createTasks.call(this, (itemIndex) => ({
 		operation: 'get1080p',
 		videoId: this.getNodeParameter('videoId', itemIndex),
 		model: this.getNodeParameter('model', itemIndex),

@@ -5,13 +5,13 @@ import { InputError } from '../helpers/inputError';
 import { parseTextList } from '../helpers/inputList';
 import type { TaskRecord } from '../helpers/taskRecord';
 import { taskOutput } from '../helpers/taskRecord';
-import { BATCH_SIZE } from '../helpers/videoBatch';
+import { BATCH_SIZE } from '../helpers/limits';
 import { createVeoClient } from '../transport/veoClient';
-import { fetchRecords } from './fetchRecords';
-import { ItemResults } from './itemResults';
-import { downloadFields } from './sharedFields';
-import type { DownloadSettings } from './videoDownload';
-import { addVideoResult, downloadAll, readDownloadSettings } from './videoDownload';
+import { fetchRecords } from '../transport/fetchRecords';
+import { ItemResults } from '../output/itemResults';
+import { downloadFields } from '../fields/sharedFields';
+import type { DownloadSettings } from '../transfers/videoDownload';
+import { addVideoResult, downloadAll, readDownloadSettings } from '../transfers/videoDownload';
 
 const properties: INodeProperties[] = [
 	{

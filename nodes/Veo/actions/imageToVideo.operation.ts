@@ -1,9 +1,9 @@
 import { updateDisplayOptions } from 'n8n-workflow';
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { createVideos } from './createVideos';
-import { imageParameters } from './imageParameters';
-import { forImageSource, imageSourceField, modelField, promptField, waitingFields } from './sharedFields';
+import { createTasks } from '../creating/createTasks';
+import { imageParameters } from '../creating/imageParameters';
+import { forImageSource, imageSourceField, modelField, promptField, waitingFields } from '../fields/sharedFields';
 
 const properties: INodeProperties[] = [
 	promptField,
@@ -52,7 +52,7 @@ const properties: INodeProperties[] = [
 export const description = updateDisplayOptions({ show: { operation: ['imageToVideo'] } }, properties);
 
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
-	return await createVideos.call(this, (itemIndex) => ({
+	return await createTasks.call(this, (itemIndex) => ({
 		operation: 'imageToVideo',
 		prompt: this.getNodeParameter('prompt', itemIndex),
 		model: this.getNodeParameter('model', itemIndex),

@@ -2,9 +2,9 @@ import { updateDisplayOptions } from 'n8n-workflow';
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import { INGREDIENTS_MODEL } from '../helpers/models';
-import { createVideos } from './createVideos';
-import { imageParameters } from './imageParameters';
-import { forImageSource, imageSourceField, promptField, waitingFields } from './sharedFields';
+import { createTasks } from '../creating/createTasks';
+import { imageParameters } from '../creating/imageParameters';
+import { forImageSource, imageSourceField, promptField, waitingFields } from '../fields/sharedFields';
 
 const properties: INodeProperties[] = [
 	promptField,
@@ -45,7 +45,7 @@ const properties: INodeProperties[] = [
 export const description = updateDisplayOptions({ show: { operation: ['ingredientsToVideo'] } }, properties);
 
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
-	return await createVideos.call(this, (itemIndex) => ({
+	return await createTasks.call(this, (itemIndex) => ({
 		operation: 'ingredientsToVideo',
 		prompt: this.getNodeParameter('prompt', itemIndex),
 		...imageParameters(this, itemIndex),

@@ -1,8 +1,8 @@
 import { updateDisplayOptions } from 'n8n-workflow';
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { createVideos } from './createVideos';
-import { modelField, promptField, waitingFields } from './sharedFields';
+import { createTasks } from '../creating/createTasks';
+import { modelField, promptField, waitingFields } from '../fields/sharedFields';
 
 const properties: INodeProperties[] = [
 	promptField,
@@ -13,7 +13,7 @@ const properties: INodeProperties[] = [
 export const description = updateDisplayOptions({ show: { operation: ['textToVideo'] } }, properties);
 
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
-	return await createVideos.call(this, (itemIndex) => ({
+	return await createTasks.call(this, (itemIndex) => ({
 		operation: 'textToVideo',
 		prompt: this.getNodeParameter('prompt', itemIndex),
 		model: this.getNodeParameter('model', itemIndex),

@@ -1,8 +1,8 @@
 import type { ApiFailure } from './apiFailure';
 import { failureOf, isTransient } from './apiFailure';
 import { backoffMs } from './backoff';
-import type { Settled } from './settle';
-import { settle } from './settle';
+import type { Caught } from './caught';
+import { caught } from './caught';
 
 /**
  * Reads (task look-ups, video downloads) cost nothing and change nothing, so a passing failure of one
@@ -19,7 +19,7 @@ export const READ_RETRY_FIRST_MS = 500;
 export const READ_RETRY_MAX_MS = 10_000;
 
 export interface RetryOptions {
-	pause(ms: number): Promise<void>;
+	sleep(ms: number): Promise<void>;
 	/** Which failures are worth another try; default: isTransient. */
 	retryable?: (failure: ApiFailure) => boolean;
 	attempts?: number;
@@ -41,16 +41,16 @@ export function readRetryDelayMs(attempt: number, failure: ApiFailure, random: (
 export async function withReadRetries<T>(
 	read: () => Promise<T>,
 	options: RetryOptions,
-): Promise<Settled<T> & { attempts: number }> {
+): Promise<Caught<T> & { attempts: number }> {
 	const attempts = options.attempts ?? READ_ATTEMPTS;
 	const retryable = options.retryable ?? isTransient;
 	for (let attempt = 1; ; attempt++) {
-		const outcome = await settle(read);
+		const outcome = await caught(read);
 		if (outcome.ok || attempt >= attempts) return { ...outcome, attempts: attempt };
 		const failure = failureOf(outcome.error);
 		const delay = failure && retryable(failure) ? readRetryDelayMs(attempt - 1, failure, options.random) : undefined;
 		if (delay === undefined) return { ...outcome, attempts: attempt };
-		const paused = await settle(async () => await options.pause(delay));
+		const paused = await caught(async () => await options.sleep(delay));
 		if (!paused.ok) return { ...paused, attempts: attempt };
 	}
 }

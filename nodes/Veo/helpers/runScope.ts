@@ -1,5 +1,5 @@
-import { pause } from './pause';
-import { settle } from './settle';
+import { cancellableSleep } from './cancellableSleep';
+import { caught } from './caught';
 
 /**
  * The life of one node run. Everything the run starts (downloads, uploads, pauses) is given `signal`,
@@ -30,9 +30,9 @@ export class RunScope {
 		return this.cancel?.aborted === true;
 	}
 
-	/** Waits `ms`; the user's stop rejects it (PauseCancelled), the end of the run cuts it short. */
-	async pause(ms: number): Promise<void> {
-		const paused = await settle(async () => await pause(ms, this.signal));
+	/** Waits `ms`; the user's stop rejects it (SleepCancelled), the end of the run cuts it short. */
+	async sleep(ms: number): Promise<void> {
+		const paused = await caught(async () => await cancellableSleep(ms, this.signal));
 		if (!paused.ok && !this.ended) throw paused.error;
 	}
 }

@@ -128,3 +128,8 @@ function epochToIso(seconds: unknown): string | null {
 	if (typeof seconds !== 'number' || !Number.isFinite(seconds)) return null;
 	return new Date(seconds * 1000).toISOString();
 }
+
+/** A record that exists and has reached an end state (succeeded or failed). */
+export function recordFinished(record: TaskRecord | undefined): record is TaskRecord {
+	return record !== undefined && isFinished(taskState(record).state);
+}

@@ -8,8 +8,8 @@
  * and the read fails with a `BodyCut` saying why.
  */
 
-import type { Deadline } from '../helpers/transferDeadline';
-import { msLeft } from '../helpers/transferDeadline';
+import type { Deadline } from '../helpers/deadline';
+import { msLeft } from '../helpers/deadline';
 
 /** Why an answer was cut off. */
 export type CutReason = 'timeout' | 'too_large' | 'cancelled';

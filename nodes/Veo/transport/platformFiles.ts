@@ -3,7 +3,7 @@ import type { IDataObject, IExecuteFunctions, IHttpRequestOptions } from 'n8n-wo
 
 import { failureFromAnswer, scrubFailure, scrubText } from '../helpers/apiFailure';
 import { isWebAddress } from '../helpers/webAddress';
-import type { Deadline } from '../helpers/transferDeadline';
+import type { Deadline } from '../helpers/deadline';
 import { boundedExchange, CREDENTIAL_NAME, VeoRequestError } from './veoClient';
 
 export const DEFAULT_PLATFORM_BASE_URL = 'https://platform.acedata.cloud';

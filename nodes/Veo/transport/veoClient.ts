@@ -11,12 +11,12 @@ import type {
 import type { ApiFailure } from '../helpers/apiFailure';
 import { failureFromAnswer, MIN_SECRET_LENGTH, retryAfterMs, scrubDeep, scrubFailure, scrubText } from '../helpers/apiFailure';
 import type { VeoCreateBody } from '../helpers/requestBody';
-import { settle, settleSync } from '../helpers/settle';
+import { caught, caughtSync } from '../helpers/caught';
 import { videoFileType, VideoHead } from '../helpers/videoFileType';
 import { isWebAddress } from '../helpers/webAddress';
 import type { TaskRecord } from '../helpers/taskRecord';
-import type { Deadline } from '../helpers/transferDeadline';
-import { deadlineIn, msLeft } from '../helpers/transferDeadline';
+import type { Deadline } from '../helpers/deadline';
+import { deadlineIn, msLeft } from '../helpers/deadline';
 import { beforeDeadline, BodyCut, deadlineSignal, isBodyStream, readBody } from './boundedBody';
 
 export const CREDENTIAL_NAME = 'aceDataCloudApi';
@@ -150,7 +150,7 @@ export async function createVeoClient(ctx: VeoNodeContext): Promise<VeoClient> {
 
 		async retrieve(taskId) {
 			const bounds = { deadline: deadlineIn(QUERY_TIMEOUT_MS), maxBytes: ONE_TASK_MAX_BYTES };
-			const answer = await settle(async () => await post('/veo/tasks', { action: 'retrieve', id: taskId }, bounds));
+			const answer = await caught(async () => await post('/veo/tasks', { action: 'retrieve', id: taskId }, bounds));
 			if (!answer.ok) {
 				// A 404 about the task means the service does not know it; `no_api` means the Base URL is wrong.
 				const failure = answer.error instanceof VeoRequestError ? answer.error.failure : undefined;
@@ -200,7 +200,7 @@ export async function createVeoClient(ctx: VeoNodeContext): Promise<VeoClient> {
 			const stopped = () => (cancel?.aborted ? new ExecutionCancelled() : timeout);
 			if (cancel?.aborted) throw stopped();
 			const response = (await send(ctx, secrets, async () => {
-				const answer = await settle(async () =>
+				const answer = await caught(async () =>
 					await ctx.helpers.httpRequest({
 						method: 'GET',
 						url,
@@ -255,7 +255,7 @@ export async function createVeoClient(ctx: VeoNodeContext): Promise<VeoClient> {
 				}
 				return chunk;
 			});
-			const stored = await settle(
+			const stored = await caught(
 				async () => await ctx.helpers.prepareBinaryData(counted as unknown as Buffer, `${baseName}.${file.extension}`, file.mimeType),
 			);
 			if (stored.ok && head.isVideo()) return stored.value;
@@ -295,7 +295,7 @@ function tooLarge(maxBytes: number): VeoRequestError {
 
 /** Runs one HTTP exchange and turns a failure without an answer into a safe VeoRequestError. */
 export async function send<T>(ctx: VeoNodeContext, secrets: string[], request: () => Promise<T>): Promise<T> {
-	const answer = await settle(request);
+	const answer = await caught(request);
 	if (answer.ok) return answer.value;
 	// Already told in the node's own words (a deadline, a cut answer, a stop): kept as it is.
 	if (answer.error instanceof VeoRequestError || answer.error instanceof ExecutionCancelled) throw answer.error;
@@ -356,7 +356,7 @@ export async function boundedExchange(
 		abortSignal,
 	};
 	return await send(ctx, secrets, async () => {
-		const read = await settle(async () => {
+		const read = await caught(async () => {
 			const response = (await beforeDeadline(
 				ctx.helpers.httpRequestWithAuthentication.call(withCancelSignal(ctx, abortSignal), CREDENTIAL_NAME, request) as Promise<IN8nHttpFullResponse>,
 				deadline,
@@ -403,7 +403,7 @@ function answerTooLarge(maxBytes: number): VeoRequestError {
 function parsedAnswer(bytes: Buffer): unknown {
 	const text = bytes.toString('utf8').replace(/^\uFEFF/, '');
 	if (text.trim() === '') return text;
-	const json = settleSync(() => JSON.parse(text) as unknown);
+	const json = caughtSync(() => JSON.parse(text) as unknown);
 	return json.ok ? json.value : text;
 }
 

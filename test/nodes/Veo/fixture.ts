@@ -3,8 +3,8 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeParameter
 
 import { AceDataCloudApi } from '../../../credentials/AceDataCloudApi.credentials';
 import { Veo } from '../../../nodes/Veo/Veo.node';
-import { stopAllChecks } from '../../../nodes/Veo/helpers/resumeClaims';
-import { TRANSFER_TIMES } from '../../../nodes/Veo/helpers/transferDeadline';
+import { stopAllChecks } from '../../../nodes/Veo/pause/resumeClaims';
+import { TRANSFER_TIMES } from '../../../nodes/Veo/transfers/transferDeadline';
 import { VeoEmulator } from '../../emulator/VeoEmulator';
 import type { VeoEmulatorOptions } from '../../emulator/VeoEmulator';
 import type { RunNodeOptions, RunNodeResult } from '../../helpers/runNode';

@@ -41,7 +41,7 @@ describe('readRetryDelayMs: the pause before asking again', () => {
 
 describe('withReadRetries', () => {
 	const pauses: number[] = [];
-	const options = { pause: async (ms: number) => void pauses.push(ms), random: () => 1 };
+	const options = { sleep: async (ms: number) => void pauses.push(ms), random: () => 1 };
 	beforeEach(() => (pauses.length = 0));
 
 	it('answers at once when the read works', async () => {
@@ -78,7 +78,7 @@ describe('withReadRetries', () => {
 	it('stops at once when the pause is cancelled', async () => {
 		const cancelled = new Error('cancelled');
 		const read = flaky(busy, busy);
-		const outcome = await withReadRetries(read, { pause: async () => await Promise.reject(cancelled) });
+		const outcome = await withReadRetries(read, { sleep: async () => await Promise.reject(cancelled) });
 		expect(outcome).toEqual({ ok: false, error: cancelled, attempts: 1 });
 		expect(read).toHaveBeenCalledTimes(1);
 	});

@@ -2,7 +2,7 @@ import http from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-import { deadlineIn } from '../../../../nodes/Veo/helpers/transferDeadline';
+import { deadlineIn } from '../../../../nodes/Veo/helpers/deadline';
 import { beforeDeadline, BodyCut, deadlineSignal, readBody } from '../../../../nodes/Veo/transport/boundedBody';
 
 /**

@@ -1,0 +1,104 @@
+import type { ApiFailure } from '../helpers/apiFailure';
+import { failureOf, isTransient } from '../helpers/apiFailure';
+import { backoffMs } from '../helpers/backoff';
+import type { Caught } from '../helpers/caught';
+import { caught } from '../helpers/caught';
+
+/**
+ * Every callback of a paused batch asks the service about the whole batch. A thousand callbacks (or
+ * one forger repeating one) must not become a thousand queries against the service's 60 a second:
+ * callbacks that arrive while a look is under way or due share the next one, and looks at one batch
+ * start at least LOOK_GAP_MS apart.
+ */
+export const LOOK_GAP_MS = 1000;
+/** A look that fails for a passing reason is tried again, Retry-After honoured, for this long in all. */
+export const LOOK_RETRY_MS = 30_000;
+/** A batch no callback asked about for this long is forgotten. */
+const FORGET_AFTER_MS = 10 * 60_000;
+
+export interface LookClock {
+	now(): number;
+	sleep(ms: number): Promise<void>;
+}
+
+/** One batch's looks: the one under way, the one callbacks wait to share, and when the last began. */
+class BatchQueries<T> {
+	private running: Promise<unknown> | undefined;
+
+	private next: Promise<Caught<T>> | undefined;
+
+	private lastStart = -Infinity;
+
+	/** When a callback last asked; a batch nobody asked about for long is forgotten. */
+	lastAsked: number;
+
+	constructor(private readonly clock: LookClock) {
+		this.lastAsked = clock.now();
+	}
+
+	/**
+	 * The result of a look that starts after this call: a look already under way may have begun before
+	 * the news this caller brings, so it is not reused; the next one is shared.
+	 */
+	async look(fetch: () => Promise<T>): Promise<Caught<T>> {
+		this.lastAsked = this.clock.now();
+		this.next ??= this.startNext(fetch);
+		return await this.next;
+	}
+
+	private async startNext(fetch: () => Promise<T>): Promise<Caught<T>> {
+		// Always awaited, even when nothing runs: `look` must have stored this promise as `next` before
+		// it is cleared below.
+		await this.running;
+		const wait = this.lastStart + LOOK_GAP_MS - this.clock.now();
+		if (wait > 0) await this.clock.sleep(wait);
+		this.next = undefined;
+		this.lastStart = this.clock.now();
+		const running = caught(fetch);
+		this.running = running;
+		const result = await running;
+		if (this.running === running) this.running = undefined;
+		return result;
+	}
+}
+
+/** The looks of every batch this process is waiting on, by pause (execution and batch). */
+export class SharedQueries<T> {
+	private readonly batches = new Map<string, BatchQueries<T>>();
+
+	constructor(private readonly clock: LookClock) {}
+
+	async look(batchKey: string, fetch: () => Promise<T>): Promise<Caught<T>> {
+		const now = this.clock.now();
+		for (const [key, batch] of this.batches) if (now - batch.lastAsked > FORGET_AFTER_MS) this.batches.delete(key);
+		let batch = this.batches.get(batchKey);
+		if (!batch) {
+			batch = new BatchQueries<T>(this.clock);
+			this.batches.set(batchKey, batch);
+		}
+		return await batch.look(fetch);
+	}
+}
+
+/**
+ * Runs `look` until it succeeds, a failure is not a passing one, or LOOK_RETRY_MS would pass. The
+ * service does not repeat a callback: when the last task's look fails, nothing else would ever resume
+ * the batch, so a Retry-After of 30 s is waited out here (the read retries give up beyond 10 s).
+ */
+export async function withLookRetries<T>(
+	look: () => Promise<Caught<T>>,
+	clock: LookClock,
+	random: () => number = Math.random,
+): Promise<Caught<T>> {
+	const giveUpAt = clock.now() + LOOK_RETRY_MS;
+	for (let attempt = 0; ; attempt++) {
+		const result = await look();
+		if (result.ok) return result;
+		const failure: ApiFailure | undefined = failureOf(result.error);
+		if (!failure || !isTransient(failure)) return result;
+		const delay = failure.retryAfterMs ?? backoffMs(attempt, random, LOOK_GAP_MS);
+		if (clock.now() + delay > giveUpAt) return result;
+		const paused = await caught(async () => await clock.sleep(delay));
+		if (!paused.ok) return result;
+	}
+}
