@@ -1,0 +1,138 @@
+import { NodeOperationError } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+
+import { binaryImagesOf } from '../helpers/binaryImageRefs';
+import type { BinaryImageRef } from '../helpers/binaryImageRefs';
+import { caughtSync } from '../helpers/caught';
+import { InputError } from '../helpers/inputError';
+import type { CreateInput } from '../helpers/requestBody';
+import { buildCreateBody, MAX_INGREDIENT_IMAGES } from '../helpers/requestBody';
+import { fingerprintOf } from '../engine/createLedger';
+import type { BatchJob } from '../engine/videoBatch';
+import type { ItemResults } from '../output/itemResults';
+import type { DownloadSettings } from '../transfers/videoDownload';
+import { readDownloadSettings } from '../transfers/videoDownload';
+
+/**
+ * Reading and checking one item's parameters for a create, before anything is paid: the request body,
+ * how the run waits, its limits and downloads.
+ */
+
+export type WaitMode = 'poll' | 'callback' | 'none';
+
+/** One item, checked and ready to submit. */
+export interface ItemPlan extends BatchJob {
+	/** Whether the panel shows Max Wait in this mode (messages name only fields the user can see). */
+	maxWaitShown: boolean;
+	download?: DownloadSettings;
+	pollIntervalMs: number;
+	maxConcurrent: number;
+	/** Submitted with this execution's resume address; the execution pauses until it reports. */
+	awaitsCallback: boolean;
+	/** Images to upload before the create; their URLs complete the body. */
+	binaryImages?: BinaryImageRef[];
+	/** The request as checked, before images are uploaded: what an earlier try's create is matched by. */
+	fingerprint: string;
+}
+
+/**
+ * How this run waits: version 1's switch means poll or not; version 2 names the mode, one for the
+ * whole batch (a batch that pauses for some items and polls for others would gain nothing).
+ */
+export function readWaitMode(ctx: IExecuteFunctions, itemIndex: number): WaitMode {
+	if (ctx.getNode().typeVersion < 2) {
+		return (ctx.getNodeParameter('waitForCompletion', itemIndex, true) as boolean) ? 'poll' : 'none';
+	}
+	const mode = ctx.getNodeParameter('waitMode', 0, 'poll') as string;
+	if (mode === 'poll' || mode === 'callback' || mode === 'none') return mode;
+	throw new NodeOperationError(ctx.getNode(), `'${mode}' is not a way to wait for the video`, {
+		description: "Choose one of the options of 'Wait for Video'.",
+	});
+}
+
+export function planItems(
+	ctx: IExecuteFunctions,
+	readInput: (itemIndex: number) => CreateInput,
+	results: ItemResults,
+	callbackUrl: string | undefined,
+): ItemPlan[] {
+	const plans: ItemPlan[] = [];
+	for (let itemIndex = 0; itemIndex < ctx.getInputData().length; itemIndex++) {
+		const plan = caughtSync(() => planItem(ctx, itemIndex, readInput(itemIndex), callbackUrl));
+		if (plan.ok) plans.push(plan.value);
+		else results.fail(itemIndex, plan.error);
+	}
+	return plans;
+}
+
+function planItem(ctx: IExecuteFunctions, itemIndex: number, input: CreateInput, callbackUrl: string | undefined): ItemPlan {
+	const body = buildCreateBody(input);
+	const fingerprint = fingerprintOf(body);
+	if (callbackUrl) {
+		if (body.callback_url) {
+			throw new InputError(
+				'Callback URL',
+				"The 'Callback URL' option cannot be used while the node pauses until Ace Data Cloud calls back",
+				"Remove the Callback URL option, or choose another way in 'Wait for Video'.",
+			);
+		}
+		body.callback_url = callbackUrl;
+	}
+	const mode = callbackUrl ? 'callback' : readWaitMode(ctx, itemIndex);
+	const wait = mode === 'poll';
+	const options = ctx.getNodeParameter('options', itemIndex, {}) as IDataObject;
+	// An option the panel hides in this mode is not read: a value left from another mode changes nothing.
+	const pollInterval = wait ? readPollInterval(options.pollInterval) : DEFAULT_POLL_INTERVAL_S;
+	const maxWaitShown = mode !== 'none';
+	const maxWait = maxWaitShown ? readMaxWait(options.maxWait) : DEFAULT_MAX_WAIT_S;
+	const maxConcurrent = seconds(options.maxConcurrent, 0, 'Max Videos in Progress');
+	if (wait && maxWait < pollInterval) {
+		throw new InputError(
+			'Max Wait (Seconds)',
+			`Max Wait (${maxWait} s) is shorter than the Poll Interval (${pollInterval} s)`,
+			'Make Max Wait at least as long as the Poll Interval.',
+		);
+	}
+	if (maxConcurrent < 0 || !Number.isInteger(maxConcurrent)) {
+		throw new InputError('Max Videos in Progress', 'Max Videos in Progress must be a whole number, 0 for no limit');
+	}
+	return {
+		key: itemIndex,
+		body,
+		wait,
+		maxWaitMs: maxWait * 1000,
+		maxWaitShown,
+		download: mode === 'none' ? undefined : readDownloadSettings(ctx, itemIndex),
+		pollIntervalMs: pollInterval * 1000,
+		maxConcurrent,
+		awaitsCallback: mode === 'callback',
+		binaryImages: binaryImagesOf(input, MAX_INGREDIENT_IMAGES),
+		fingerprint,
+	};
+}
+
+const DEFAULT_POLL_INTERVAL_S = 10;
+const DEFAULT_MAX_WAIT_S = 900;
+/** Longer than any sensible poll, and far below the 24.8 days at which timers overflow. */
+const MAX_POLL_INTERVAL_S = 3600;
+/** A week: far beyond any video, and a date n8n can keep as the end of a pause. */
+const MAX_WAIT_LIMIT_S = 7 * 24 * 3600;
+
+const readPollInterval = (value: unknown) =>
+	secondsWithin(value, DEFAULT_POLL_INTERVAL_S, 'Poll Interval (Seconds)', MAX_POLL_INTERVAL_S, '1 hour');
+const readMaxWait = (value: unknown) => secondsWithin(value, DEFAULT_MAX_WAIT_S, 'Max Wait (Seconds)', MAX_WAIT_LIMIT_S, '7 days');
+
+function secondsWithin(value: unknown, fallback: number, field: string, max: number, maxInWords: string): number {
+	const number = seconds(value, fallback, field);
+	if (number < 1 || number > max) {
+		throw new InputError(field, `The '${field}' option must be between 1 and ${max} seconds (${maxInWords}); it is ${number}`);
+	}
+	return number;
+}
+
+function seconds(value: unknown, fallback: number, field: string): number {
+	if (value === undefined || value === null || value === '') return fallback;
+	const number = Number(value);
+	if (!Number.isFinite(number)) throw new InputError(field, `'${String(value)}' in '${field}' is not a number`);
+	return number;
+}
