@@ -1,7 +1,7 @@
 /**
  * Reads a VeoEmulator's request log and task list after a run and says what the node did: how many
  * paid tasks it created, how often it was refused, and how it polled (round by round). Shared by
- * the benchmark (bench/run.ts) and the jest guard (test/nodes/Veo/actions/batchLimits.test.ts).
+ * the benchmark (bench/run.ts) and the jest guard (test/nodes/Veo/creating/batchLimits.test.ts).
  *
  * Times are the emulator's clock (Date.now in both), so they compare with task finish times.
  */
