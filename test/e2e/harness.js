@@ -148,6 +148,35 @@ function veoNode({ id, credential, prompt, waitMode, options = {}, position }) {
 	};
 }
 
+/** A connection into a node's first input. */
+const mainTo = (node) => ({ node, type: 'main', index: 0 });
+
+/**
+ * The head of a batch workflow run by hand: Manual Trigger "Start" → Set "Prompts" (the list) → Split Out
+ * "Split", one item per prompt, into `next`. Node ids come from `ids(1..3)`.
+ */
+function promptsHead({ ids, prompts, next }) {
+	return {
+		nodes: [
+			{ id: ids(1), name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
+			{ id: ids(2), name: 'Prompts', type: 'n8n-nodes-base.set', typeVersion: 3.4, position: [220, 0], parameters: { mode: 'raw', jsonOutput: JSON.stringify({ prompts: prompts.map((prompt) => ({ prompt })) }), options: {} } },
+			{ id: ids(3), name: 'Split', type: 'n8n-nodes-base.splitOut', typeVersion: 1, position: [440, 0], parameters: { fieldToSplitOut: 'prompts', options: {} } },
+		],
+		connections: { Start: { main: [[mainTo('Prompts')]] }, Prompts: { main: [[mainTo('Split')]] }, Split: { main: [[mainTo(next)]] } },
+	};
+}
+
+/** The head of a batch workflow called over HTTP: Webhook (POST `path`) → Split Out "Split" (body.prompts) into `next`. */
+function webhookHead({ ids, path, next }) {
+	return {
+		nodes: [
+			webhookNode({ id: ids(1), webhookId: ids(9), path }),
+			{ id: ids(2), name: 'Split', type: 'n8n-nodes-base.splitOut', typeVersion: 1, position: [220, 0], parameters: { fieldToSplitOut: 'body.prompts', options: {} } },
+		],
+		connections: { Webhook: { main: [[mainTo('Split')]] }, Split: { main: [[mainTo(next)]] } },
+	};
+}
+
 /** A No Op named "Done": shows that the workflow goes on after the Veo node, binaries included. */
 function doneNode({ id, position }) {
 	return { id, name: 'Done', type: 'n8n-nodes-base.noOp', typeVersion: 1, position, parameters: {} };
@@ -155,6 +184,9 @@ function doneNode({ id, position }) {
 
 module.exports = {
 	webhookNode,
+	mainTo,
+	promptsHead,
+	webhookHead,
 	veoNode,
 	doneNode,
 	MAJORS,

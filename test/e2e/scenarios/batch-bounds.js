@@ -8,7 +8,7 @@
  */
 const assert = require('node:assert/strict');
 const { isFinished, activateWorkflow, triggerWebhook, listExecutions, readExecution, nodeItems } = require('../../../scripts/lib/n8n-rest');
-const { webhookNode, veoNode, until } = require('../harness');
+const { veoNode, until, mainTo, promptsHead, webhookHead } = require('../harness');
 const { TOKEN, CRED_ID, CRED_NAME } = require('../fixtures');
 const { executeOk, since } = require('../checks');
 
@@ -16,7 +16,6 @@ const CB_CRED = { id: 'veoCallbackEmu17', name: 'Veo (callback emulator, issue 1
 const STUCK = 'STUCK-17: a lighthouse that never finishes';
 const HELD = 'HELD-17: a harbour that takes its time';
 const REJECTED = 'REJECT-ME: a video the service refuses';
-const mainTo = (node) => ({ node, type: 'main', index: 0 });
 const after = (id, position) => ({ id, name: 'Videos', type: 'n8n-nodes-base.noOp', typeVersion: 1, position, parameters: {} });
 
 const WF = {
@@ -35,19 +34,14 @@ function heldWorkflow({ id, prompts }) {
 		options: { pollInterval: 1, maxWait: 4, maxConcurrent: 1 },
 		position: [660, 0],
 	});
+	const head = promptsHead({ ids, prompts, next: veo.name });
 	return {
 		id,
 		name: 'e2e: a stuck task and the queue behind it',
 		active: false,
 		settings: { executionOrder: 'v1' },
-		nodes: [
-			{ id: ids(1), name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
-			{ id: ids(2), name: 'Prompts', type: 'n8n-nodes-base.set', typeVersion: 3.4, position: [220, 0], parameters: { mode: 'raw', jsonOutput: JSON.stringify({ prompts: prompts.map((prompt) => ({ prompt })) }), options: {} } },
-			{ id: ids(3), name: 'Split', type: 'n8n-nodes-base.splitOut', typeVersion: 1, position: [440, 0], parameters: { fieldToSplitOut: 'prompts', options: {} } },
-			{ ...veo, onError: 'continueRegularOutput' },
-			after(ids(5), [880, 0]),
-		],
-		connections: { Start: { main: [[mainTo('Prompts')]] }, Prompts: { main: [[mainTo('Split')]] }, Split: { main: [[mainTo('Veo')]] }, Veo: { main: [[mainTo('Videos')]] } },
+		nodes: [...head.nodes, { ...veo, onError: 'continueRegularOutput' }, after(ids(5), [880, 0])],
+		connections: { ...head.connections, Veo: { main: [[mainTo('Videos')]] } },
 	};
 }
 
@@ -55,18 +49,14 @@ function heldWorkflow({ id, prompts }) {
 function pauseStopWorkflow({ id, path }) {
 	const ids = (n) => `e1720000-0000-4000-8000-00000000000${n}`;
 	const veo = veoNode({ id: ids(3), credential: CB_CRED, prompt: '={{ $json.prompt }}', waitMode: 'callback', options: { maxWait: 120, maxConcurrent: 2 }, position: [440, 0] });
+	const head = webhookHead({ ids, path, next: veo.name });
 	return {
 		id,
 		name: 'e2e: paused, the first failure stops further creates',
 		active: false,
 		settings: { executionOrder: 'v1' },
-		nodes: [
-			webhookNode({ id: ids(1), webhookId: ids(9), path }),
-			{ id: ids(2), name: 'Split', type: 'n8n-nodes-base.splitOut', typeVersion: 1, position: [220, 0], parameters: { fieldToSplitOut: 'body.prompts', options: {} } },
-			{ ...veo, onError: 'stopWorkflow' },
-			after(ids(4), [660, 0]),
-		],
-		connections: { Webhook: { main: [[mainTo('Split')]] }, Split: { main: [[mainTo('Veo')]] }, Veo: { main: [[mainTo('Videos')]] } },
+		nodes: [...head.nodes, { ...veo, onError: 'stopWorkflow' }, after(ids(4), [660, 0])],
+		connections: { ...head.connections, Veo: { main: [[mainTo('Videos')]] } },
 	};
 }
 

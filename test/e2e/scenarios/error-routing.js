@@ -9,14 +9,13 @@
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const { isFinished, activateWorkflow, triggerWebhook, listExecutions, readExecution, nodeItems } = require('../../../scripts/lib/n8n-rest');
-const { webhookNode, veoNode, doneNode, until, answerOf } = require('../harness');
+const { veoNode, doneNode, until, answerOf, mainTo, promptsHead, webhookHead } = require('../harness');
 const { TOKEN, CRED_ID, CRED_NAME } = require('../fixtures');
 const { executeOk, checkSucceeded, since } = require('../checks');
 
 /** The credential of the pause emulator (ctx.cbEmu), as the pause scenarios name it. */
 const CB_CRED = { id: 'veoCallbackEmu01', name: 'Veo (callback emulator)' };
 const REJECTED = 'REJECT-ME: a video the service refuses';
-const mainTo = (node) => ({ node, type: 'main', index: 0 });
 const noOp = (id, name, position) => ({ ...doneNode({ id, position }), name });
 
 /** Manual Trigger → Set (the prompts) → Split Out → Veo polling → [Videos] / [Failed] when routed. */
@@ -24,23 +23,20 @@ function pollWorkflow({ id, prompts, onError, options = {} }) {
 	const ids = (n) => `e1${id.slice(-2)}0000-0000-4000-8000-00000000000${n}`;
 	const veo = veoNode({ id: ids(4), credential: { id: CRED_ID, name: CRED_NAME }, prompt: '={{ $json.prompt }}', waitMode: 'poll', options: { pollInterval: 1, maxWait: 120, ...options }, position: [660, 0] });
 	const routed = onError === 'continueErrorOutput';
+	const head = promptsHead({ ids, prompts, next: veo.name });
 	return {
 		id,
 		name: `e2e: errors, ${id}`,
 		active: false,
 		settings: { executionOrder: 'v1' },
 		nodes: [
-			{ id: ids(1), name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
-			{ id: ids(2), name: 'Prompts', type: 'n8n-nodes-base.set', typeVersion: 3.4, position: [220, 0], parameters: { mode: 'raw', jsonOutput: JSON.stringify({ prompts: prompts.map((prompt) => ({ prompt })) }), options: {} } },
-			{ id: ids(3), name: 'Split', type: 'n8n-nodes-base.splitOut', typeVersion: 1, position: [440, 0], parameters: { fieldToSplitOut: 'prompts', options: {} } },
+			...head.nodes,
 			{ ...veo, onError },
 			noOp(ids(5), 'Videos', [880, -100]),
 			...(routed ? [noOp(ids(6), 'Failed', [880, 100])] : []),
 		],
 		connections: {
-			Start: { main: [[mainTo('Prompts')]] },
-			Prompts: { main: [[mainTo('Split')]] },
-			Split: { main: [[mainTo(veo.name)]] },
+			...head.connections,
 			[veo.name]: { main: routed ? [[mainTo('Videos')], [mainTo('Failed')]] : [[mainTo('Videos')]] },
 		},
 	};
@@ -51,21 +47,20 @@ function pauseWorkflow({ id, path, onError }) {
 	const ids = (n) => `e2${id.slice(-2)}0000-0000-4000-8000-00000000000${n}`;
 	const veo = veoNode({ id: ids(3), credential: CB_CRED, prompt: '={{ $json.prompt }}', waitMode: 'callback', options: { maxWait: 120 }, position: [440, 0] });
 	const routed = onError === 'continueErrorOutput';
+	const head = webhookHead({ ids, path, next: veo.name });
 	return {
 		id,
 		name: `e2e: errors paused, ${id}`,
 		active: false,
 		settings: { executionOrder: 'v1' },
 		nodes: [
-			webhookNode({ id: ids(1), webhookId: ids(9), path }),
-			{ id: ids(2), name: 'Split', type: 'n8n-nodes-base.splitOut', typeVersion: 1, position: [220, 0], parameters: { fieldToSplitOut: 'body.prompts', options: {} } },
+			...head.nodes,
 			{ ...veo, onError },
 			noOp(ids(4), 'Videos', [660, -100]),
 			...(routed ? [noOp(ids(5), 'Failed', [660, 100])] : []),
 		],
 		connections: {
-			Webhook: { main: [[mainTo('Split')]] },
-			Split: { main: [[mainTo(veo.name)]] },
+			...head.connections,
 			[veo.name]: { main: routed ? [[mainTo('Videos')], [mainTo('Failed')]] : [[mainTo('Videos')]] },
 		},
 	};

@@ -9,12 +9,11 @@ const fs = require('node:fs');
 const path = require('node:path');
 const { log } = require('../../../scripts/lib/util');
 const { postJson, nodeItems } = require('../../../scripts/lib/n8n-rest');
-const { NODE_TYPE, veoNode } = require('../harness');
+const { NODE_TYPE, veoNode, mainTo } = require('../harness');
 const { TOKEN, CRED_ID, CRED_NAME } = require('../fixtures');
 const { executeOk } = require('../checks');
 const { executeMeasured } = require('../measure');
 
-const mainTo = (node) => ({ node, type: 'main', index: 0 });
 
 /**
  * The service's own answers, hostile (issue 18, point 1), in real `n8n execute`: a task query whose

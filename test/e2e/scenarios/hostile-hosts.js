@@ -11,13 +11,12 @@ const fs = require('node:fs');
 const path = require('node:path');
 const { log } = require('../../../scripts/lib/util');
 const { isFinished, activateWorkflow, postJson, triggerWebhook, listExecutions, readExecution, nodeItems } = require('../../../scripts/lib/n8n-rest');
-const { NODE_TYPE, veoNode, until } = require('../harness');
+const { NODE_TYPE, veoNode, until, mainTo } = require('../harness');
 const { TOKEN, CRED_ID, CRED_NAME, EXAMPLE_IDS, pauseExample } = require('../fixtures');
 const { executeOk, checkVideoBinary, since } = require('../checks');
 const { executeMeasured } = require('../measure');
 const { executionOfUrl } = require('../callbacks');
 
-const mainTo = (node) => ({ node, type: 'main', index: 0 });
 
 /**
  * Hostile hosts and forged callbacks (issue 12), in real n8n. `phase` 'execute' runs before `n8n

@@ -6,7 +6,7 @@
 const assert = require('node:assert/strict');
 const { log } = require('../../../scripts/lib/util');
 const { isFinished, activateWorkflow, triggerWebhook, listExecutions, readExecution, nodeItems } = require('../../../scripts/lib/n8n-rest');
-const { webhookNode, veoNode, doneNode, until, answerOf } = require('../harness');
+const { webhookNode, veoNode, doneNode, until, answerOf, mainTo } = require('../harness');
 const { TOKEN } = require('../fixtures');
 const { checkVideoBinary, checkSucceeded, checkBearer } = require('../checks');
 const { executionOfUrl, callbackUrlShape, checkCallbackCreate, lookupKey, lookupOf } = require('../callbacks');
@@ -35,7 +35,6 @@ function callbackNodes({ path: webhookPath, webhookId, credential, ids }) {
 	};
 }
 
-const mainTo = (node) => ({ node, type: 'main', index: 0 });
 
 /**
  * The pattern for many videos in one execution: Loop Over Items (Split In Batches version 3) hands
