@@ -1,6 +1,17 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import type { CreateSpec, ImageSource } from '../helpers/createSpec';
+import {
+	MAX_VIDEO_SIZE_DEFAULT_MB,
+	MAX_VIDEO_SIZE_MIN_MB,
+	MAX_VIDEOS_IN_PROGRESS_DEFAULT,
+	MAX_WAIT_DEFAULT_S,
+	MAX_WAIT_MAX_S,
+	MAX_WAIT_MIN_S,
+	POLL_INTERVAL_DEFAULT_S,
+	POLL_INTERVAL_MAX_S,
+	POLL_INTERVAL_MIN_S,
+} from '../helpers/limits';
 import { DEFAULT_MODEL, FOUR_K_MODEL } from '../helpers/models';
 import { outputFieldParameter } from '../transfers/videoDownload';
 
@@ -118,8 +129,8 @@ export function downloadFields(version: 1 | 2 | 2.1, when: Show = {}): INodeProp
 			displayName: 'Max Video Size (MB)',
 			name: 'maxVideoSize',
 			type: 'number',
-			typeOptions: { minValue: 1 },
-			default: 200,
+			typeOptions: { minValue: MAX_VIDEO_SIZE_MIN_MB },
+			default: MAX_VIDEO_SIZE_DEFAULT_MB,
 			description:
 				'A download larger than this fails (the video stays available: fetch it again with Get Task). Guards n8n against a video host that sends without end.',
 			displayOptions: { show: { ...show, downloadVideo: [true] } },
@@ -135,7 +146,7 @@ function waitOptions(whenWaiting: Show, whenPolling: Show): INodeProperties[] {
 			name: 'maxConcurrent',
 			type: 'number',
 			typeOptions: { minValue: 0 },
-			default: 0,
+			default: MAX_VIDEOS_IN_PROGRESS_DEFAULT,
 			description:
 				'How many videos of this node may be in the making at once. 0: as many as Ace Data Cloud accepts (learned from its answers). Set it to leave room for other workflows using the same token.',
 		},
@@ -143,8 +154,9 @@ function waitOptions(whenWaiting: Show, whenPolling: Show): INodeProperties[] {
 			displayName: 'Max Wait (Seconds)',
 			name: 'maxWait',
 			type: 'number',
-			typeOptions: { minValue: 1, maxValue: 604800 },
-			default: 900,
+			// What Max Wait bounds in each mode: helpers/limits.ts.
+			typeOptions: { minValue: MAX_WAIT_MIN_S, maxValue: MAX_WAIT_MAX_S },
+			default: MAX_WAIT_DEFAULT_S,
 			description:
 				'How long to wait for the video before giving up on it. The task keeps running at Ace Data Cloud; fetch it later with Get Task.',
 			displayOptions: { show: whenWaiting },
@@ -153,8 +165,8 @@ function waitOptions(whenWaiting: Show, whenPolling: Show): INodeProperties[] {
 			displayName: 'Poll Interval (Seconds)',
 			name: 'pollInterval',
 			type: 'number',
-			typeOptions: { minValue: 1, maxValue: 3600 },
-			default: 10,
+			typeOptions: { minValue: POLL_INTERVAL_MIN_S, maxValue: POLL_INTERVAL_MAX_S },
+			default: POLL_INTERVAL_DEFAULT_S,
 			description: 'How often to ask whether the videos are ready (all pending videos are asked about together)',
 			displayOptions: { show: whenPolling },
 		},
