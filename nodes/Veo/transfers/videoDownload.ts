@@ -17,7 +17,6 @@ import type { VeoClient, VeoNodeContext } from '../transport/veoClient';
 import { cancelSignalOf, VeoRequestError } from '../transport/veoClient';
 import type { ItemResults } from '../output/itemResults';
 
-
 export interface DownloadSettings {
 	/** The binary field to put the video in. */
 	binaryPropertyName: string;
