@@ -48,7 +48,7 @@ const LONG_ITEMS = 100;
 const DEFAULT_MAX_WAIT_S = 900;
 const RSS_LIMIT = 64 * 2 ** 20;
 /**
- * Rounds are at least 1 s apart (nodes/Veo/engine/videoBatch.ts, MIN_POLL_GAP_MS); by the emulator's
+ * Rounds are at least 1 s apart (nodes/Veo/helpers/limits.ts, POLL_GAP_MS); by the emulator's
  * arrival stamps on a loaded machine, at least this.
  */
 const MIN_ROUND_GAP_MS = 750;

@@ -8,11 +8,7 @@ import type {
 	IWebhookResponseData,
 } from 'n8n-workflow';
 
-import * as get1080p from './actions/get1080p.operation';
-import * as getTask from './actions/getTask.operation';
-import * as imageToVideo from './actions/imageToVideo.operation';
-import * as ingredientsToVideo from './actions/ingredientsToVideo.operation';
-import * as textToVideo from './actions/textToVideo.operation';
+import { operationField, operationProperties, operationSubtitle } from './actions/operations';
 import { resumeOnCallback, resumeWebhooks } from './pause/resumeOnCallback';
 import { router } from './actions/router';
 
@@ -27,8 +23,8 @@ export class Veo implements INodeType {
 		// (see outputFieldParameter), which version 2 workflows keep.
 		version: [1, 2, 2.1],
 		defaultVersion: 2.1,
-		subtitle:
-			'={{ { textToVideo: "Text to Video", imageToVideo: "Image to Video", ingredientsToVideo: "Ingredients to Video", get1080p: "Get 1080p", getTask: "Get Task" }[$parameter["operation"]] }}',
+		// Built from the operation list (actions/operations.ts), as are the Operation field and the fields.
+		subtitle: operationSubtitle,
 		description: 'Make videos with Google Veo through Ace Data Cloud',
 		defaults: { name: 'Veo' },
 		usableAsTool: true,
@@ -36,52 +32,7 @@ export class Veo implements INodeType {
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'aceDataCloudApi', required: true }],
 		webhooks: resumeWebhooks,
-		properties: [
-			{
-				displayName: 'Operation',
-				name: 'operation',
-				type: 'options',
-				noDataExpression: true,
-				options: [
-					{
-						name: 'Get 1080p',
-						value: 'get1080p',
-						action: 'Get the 1080p version of a video',
-						description: 'Make the 1080p version of a finished video',
-					},
-					{
-						name: 'Get Task',
-						value: 'getTask',
-						action: 'Get a video task',
-						description: 'Look up one or more tasks: state, video URL, and optionally the video',
-					},
-					{
-						name: 'Image to Video',
-						value: 'imageToVideo',
-						action: 'Make a video from an image',
-						description: 'Animate a first frame, optionally towards a last frame',
-					},
-					{
-						name: 'Ingredients to Video',
-						value: 'ingredientsToVideo',
-						action: 'Make a video from reference images',
-						description: 'Fuse 1 to 3 reference images into a new video',
-					},
-					{
-						name: 'Text to Video',
-						value: 'textToVideo',
-						action: 'Make a video from text',
-						description: 'Generate a video from a prompt',
-					},
-				],
-				default: 'textToVideo',
-			},
-			...textToVideo.description,
-			...imageToVideo.description,
-			...ingredientsToVideo.description,
-			...get1080p.description,
-			...getTask.description,
-		],
+		properties: [operationField, ...operationProperties],
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {

@@ -1,11 +1,23 @@
 import { updateDisplayOptions } from 'n8n-workflow';
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
+import type { CreateSpec } from '../helpers/createSpec';
 import { INGREDIENTS_MODEL } from '../helpers/models';
 import { createTasks } from '../creating/createTasks';
 import { modelField, waitingFields } from '../fields/sharedFields';
+import type { OperationOption } from './operations';
 
-const generationModel = modelField('no4k');
+export const option: OperationOption = {
+	name: 'Get 1080p',
+	value: 'get1080p',
+	action: 'Get the 1080p version of a video',
+	description: 'Make the 1080p version of a finished video',
+};
+
+/** Names a made video instead of a prompt; its options are only the waiting ones. */
+export const create: CreateSpec = { action: 'get1080p', input: 'videoId', offers4k: false };
+
+const generationModel = modelField(create.offers4k);
 
 const properties: INodeProperties[] = [
 	{
@@ -26,14 +38,14 @@ const properties: INodeProperties[] = [
 		],
 		description: 'The model the video was made with',
 	},
-	...waitingFields({ kind: 'get1080p' }),
+	...waitingFields(create),
 ];
 
-export const description = updateDisplayOptions({ show: { operation: ['get1080p'] } }, properties);
+export const description = updateDisplayOptions({ show: { operation: [option.value] } }, properties);
 
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
 	return await createTasks.call(this, (itemIndex) => ({
-		operation: 'get1080p',
+		spec: create,
 		videoId: this.getNodeParameter('videoId', itemIndex),
 		model: this.getNodeParameter('model', itemIndex),
 		options: this.getNodeParameter('options', itemIndex, {}),

@@ -12,6 +12,14 @@ import { ItemResults } from '../output/itemResults';
 import { downloadFields } from '../fields/sharedFields';
 import type { DownloadSettings } from '../transfers/videoDownload';
 import { addVideoResult, downloadAll, readDownloadSettings } from '../transfers/videoDownload';
+import type { OperationOption } from './operations';
+
+export const option: OperationOption = {
+	name: 'Get Task',
+	value: 'getTask',
+	action: 'Get a video task',
+	description: 'Look up one or more tasks: state, video URL, and optionally the video',
+};
 
 const properties: INodeProperties[] = [
 	{
@@ -29,7 +37,7 @@ const properties: INodeProperties[] = [
 	...downloadFields(2.1),
 ];
 
-export const description = updateDisplayOptions({ show: { operation: ['getTask'] } }, properties);
+export const description = updateDisplayOptions({ show: { operation: [option.value] } }, properties);
 
 interface Lookup {
 	itemIndex: number;

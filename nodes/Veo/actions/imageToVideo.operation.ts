@@ -1,13 +1,33 @@
 import { updateDisplayOptions } from 'n8n-workflow';
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
+import type { CreateSpec, ImageSpec } from '../helpers/createSpec';
 import { createTasks } from '../creating/createTasks';
 import { imageParameters } from '../creating/imageParameters';
 import { forImageSource, imageSourceField, modelField, promptField, waitingFields } from '../fields/sharedFields';
+import type { OperationOption } from './operations';
+
+export const option: OperationOption = {
+	name: 'Image to Video',
+	value: 'imageToVideo',
+	action: 'Make a video from an image',
+	description: 'Animate a first frame, optionally towards a last frame',
+};
+
+/** One first frame and an optional last one, by URL or from binary properties. */
+const images: ImageSpec = {
+	layout: 'frames',
+	parameters: {
+		url: [['firstFrameUrl'], ['lastFrameUrl', '']],
+		binary: [['firstFrameBinaryField'], ['lastFrameBinaryField', '']],
+	},
+};
+
+export const create: CreateSpec = { action: 'image2video', input: 'prompt', offers4k: false, images };
 
 const properties: INodeProperties[] = [
 	promptField,
-	modelField('no4k'),
+	modelField(create.offers4k),
 	imageSourceField,
 	{
 		displayName: 'First Frame URL',
@@ -17,7 +37,7 @@ const properties: INodeProperties[] = [
 		required: true,
 		placeholder: 'https://example.com/first-frame.png',
 		description: 'Public http(s) address of the image the video starts with',
-		...forImageSource('imageToVideo', 'url'),
+		...forImageSource(option.value, 'url'),
 	},
 	{
 		displayName: 'Last Frame URL',
@@ -26,7 +46,7 @@ const properties: INodeProperties[] = [
 		default: '',
 		placeholder: 'https://example.com/last-frame.png',
 		description: 'Public http(s) address of the image the video should end with (optional)',
-		...forImageSource('imageToVideo', 'url'),
+		...forImageSource(option.value, 'url'),
 	},
 	{
 		displayName: 'First Frame Binary Field',
@@ -35,7 +55,7 @@ const properties: INodeProperties[] = [
 		default: 'data',
 		required: true,
 		description: 'Name of the binary property of the input item that holds the image the video starts with (png, jpeg or webp)',
-		...forImageSource('imageToVideo', 'binary'),
+		...forImageSource(option.value, 'binary'),
 	},
 	{
 		displayName: 'Last Frame Binary Field',
@@ -44,19 +64,19 @@ const properties: INodeProperties[] = [
 		default: '',
 		placeholder: 'e.g. lastFrame',
 		description: 'Name of the binary property that holds the image the video should end with (optional)',
-		...forImageSource('imageToVideo', 'binary'),
+		...forImageSource(option.value, 'binary'),
 	},
-	...waitingFields({ kind: 'generation', offers4k: 'no4k' }),
+	...waitingFields(create),
 ];
 
-export const description = updateDisplayOptions({ show: { operation: ['imageToVideo'] } }, properties);
+export const description = updateDisplayOptions({ show: { operation: [option.value] } }, properties);
 
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
 	return await createTasks.call(this, (itemIndex) => ({
-		operation: 'imageToVideo',
+		spec: create,
 		prompt: this.getNodeParameter('prompt', itemIndex),
 		model: this.getNodeParameter('model', itemIndex),
-		...imageParameters(this, itemIndex),
+		...imageParameters(this, itemIndex, images),
 		options: this.getNodeParameter('options', itemIndex, {}),
 	}));
 }

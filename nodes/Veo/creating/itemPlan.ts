@@ -5,6 +5,18 @@ import { binaryImagesOf } from '../helpers/binaryImageRefs';
 import type { BinaryImageRef } from '../helpers/binaryImageRefs';
 import { caughtSync } from '../helpers/caught';
 import { InputError } from '../helpers/inputError';
+import {
+	MAX_VIDEOS_IN_PROGRESS_DEFAULT,
+	MAX_WAIT_DEFAULT_S,
+	MAX_WAIT_HIDDEN_S,
+	MAX_WAIT_MAX_IN_WORDS,
+	MAX_WAIT_MAX_S,
+	MAX_WAIT_MIN_S,
+	POLL_INTERVAL_DEFAULT_S,
+	POLL_INTERVAL_MAX_IN_WORDS,
+	POLL_INTERVAL_MAX_S,
+	POLL_INTERVAL_MIN_S,
+} from '../helpers/limits';
 import type { CreateInput } from '../helpers/requestBody';
 import { buildCreateBody, MAX_INGREDIENT_IMAGES } from '../helpers/requestBody';
 import { fingerprintOf } from '../engine/createLedger';
@@ -82,10 +94,10 @@ function planItem(ctx: IExecuteFunctions, itemIndex: number, input: CreateInput,
 	const wait = mode === 'poll';
 	const options = ctx.getNodeParameter('options', itemIndex, {}) as IDataObject;
 	// An option the panel hides in this mode is not read: a value left from another mode changes nothing.
-	const pollInterval = wait ? readPollInterval(options.pollInterval) : DEFAULT_POLL_INTERVAL_S;
+	const pollInterval = wait ? readPollInterval(options.pollInterval) : POLL_INTERVAL_DEFAULT_S;
 	const maxWaitShown = mode !== 'none';
-	const maxWait = maxWaitShown ? readMaxWait(options.maxWait) : DEFAULT_MAX_WAIT_S;
-	const maxConcurrent = seconds(options.maxConcurrent, 0, 'Max Videos in Progress');
+	const maxWait = maxWaitShown ? readMaxWait(options.maxWait) : MAX_WAIT_HIDDEN_S;
+	const maxConcurrent = seconds(options.maxConcurrent, MAX_VIDEOS_IN_PROGRESS_DEFAULT, 'Max Videos in Progress');
 	if (wait && maxWait < pollInterval) {
 		throw new InputError(
 			'Max Wait (Seconds)',
@@ -111,21 +123,32 @@ function planItem(ctx: IExecuteFunctions, itemIndex: number, input: CreateInput,
 	};
 }
 
-const DEFAULT_POLL_INTERVAL_S = 10;
-const DEFAULT_MAX_WAIT_S = 900;
-/** Longer than any sensible poll, and far below the 24.8 days at which timers overflow. */
-const MAX_POLL_INTERVAL_S = 3600;
-/** A week: far beyond any video, and a date n8n can keep as the end of a pause. */
-const MAX_WAIT_LIMIT_S = 7 * 24 * 3600;
-
 const readPollInterval = (value: unknown) =>
-	secondsWithin(value, DEFAULT_POLL_INTERVAL_S, 'Poll Interval (Seconds)', MAX_POLL_INTERVAL_S, '1 hour');
-const readMaxWait = (value: unknown) => secondsWithin(value, DEFAULT_MAX_WAIT_S, 'Max Wait (Seconds)', MAX_WAIT_LIMIT_S, '7 days');
+	secondsWithin(value, 'Poll Interval (Seconds)', {
+		fallback: POLL_INTERVAL_DEFAULT_S,
+		min: POLL_INTERVAL_MIN_S,
+		max: POLL_INTERVAL_MAX_S,
+		maxInWords: POLL_INTERVAL_MAX_IN_WORDS,
+	});
+const readMaxWait = (value: unknown) =>
+	secondsWithin(value, 'Max Wait (Seconds)', {
+		fallback: MAX_WAIT_DEFAULT_S,
+		min: MAX_WAIT_MIN_S,
+		max: MAX_WAIT_MAX_S,
+		maxInWords: MAX_WAIT_MAX_IN_WORDS,
+	});
 
-function secondsWithin(value: unknown, fallback: number, field: string, max: number, maxInWords: string): number {
+interface Bounds {
+	fallback: number;
+	min: number;
+	max: number;
+	maxInWords: string;
+}
+
+function secondsWithin(value: unknown, field: string, { fallback, min, max, maxInWords }: Bounds): number {
 	const number = seconds(value, fallback, field);
-	if (number < 1 || number > max) {
-		throw new InputError(field, `The '${field}' option must be between 1 and ${max} seconds (${maxInWords}); it is ${number}`);
+	if (number < min || number > max) {
+		throw new InputError(field, `The '${field}' option must be between ${min} and ${max} seconds (${maxInWords}); it is ${number}`);
 	}
 	return number;
 }

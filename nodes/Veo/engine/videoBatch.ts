@@ -13,22 +13,10 @@ import { SubmitPacer } from './submitPacer';
 import { adoptionOf, CLOCK_TOLERANCE_S, LOOK_AFTER_MS } from './taskAdoption';
 import type { TaskRecord } from '../helpers/taskRecord';
 import { isFinished, taskState } from '../helpers/taskRecord';
-import { BATCH_SIZE } from '../helpers/limits';
-
-/**
- * A create is given this long, whatever is left of Max Wait: one cut short may still be created (and
- * paid) after the node gave up on it.
- */
-export const SUBMIT_TIMEOUT_MS = 60_000;
+import { BATCH_SIZE, POLL_GAP_MS, SUBMIT_TIMEOUT_MS } from '../helpers/limits';
 
 /** The shortest time any task query is given, whatever the remaining wait. */
 const MIN_REQUEST_TIMEOUT_MS = 1000;
-
-/**
- * Query rounds of one batch are at least this far apart, whatever the predictor wants: the service
- * asks for at most one poll a second per client.
- */
-const MIN_POLL_GAP_MS = 1000;
 
 /**
  * Looks timed by the predictor (rounds sooner than the Poll Interval) a task may cause; after them it
@@ -446,7 +434,8 @@ class VideoBatch {
 		if (watched.length === 0) return Infinity;
 		const predicted = watched.map(([, task]) => this.predictedQueryAt(task));
 		const due = Math.min(this.lastPollAt + this.settings.pollIntervalMs, ...predicted);
-		return Math.max(this.lastPollAt + MIN_POLL_GAP_MS, due);
+		// Whatever the predictor wants, rounds keep the service's poll gap.
+		return Math.max(this.lastPollAt + POLL_GAP_MS, due);
 	}
 
 	/** When the predictor wants to look at this task; Infinity once it has had its timed looks. */

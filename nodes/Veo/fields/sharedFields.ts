@@ -1,5 +1,17 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import type { CreateSpec, ImageSource } from '../helpers/createSpec';
+import {
+	MAX_VIDEO_SIZE_DEFAULT_MB,
+	MAX_VIDEO_SIZE_MIN_MB,
+	MAX_VIDEOS_IN_PROGRESS_DEFAULT,
+	MAX_WAIT_DEFAULT_S,
+	MAX_WAIT_MAX_S,
+	MAX_WAIT_MIN_S,
+	POLL_INTERVAL_DEFAULT_S,
+	POLL_INTERVAL_MAX_S,
+	POLL_INTERVAL_MIN_S,
+} from '../helpers/limits';
 import { DEFAULT_MODEL, FOUR_K_MODEL } from '../helpers/models';
 import { outputFieldParameter } from '../transfers/videoDownload';
 
@@ -16,11 +28,8 @@ export const promptField: INodeProperties = {
 	description: 'What the video should show. English works best; see Translate Prompt for other languages.',
 };
 
-/** Only Text to Video makes 4k videos (and only with Veo 3.1); the other operations never offer it. */
-export type Offers4k = 'with4k' | 'no4k';
-
-/** The Model field; Veo 3.1 says it offers 4k only where the operation does. */
-export function modelField(offers4k: Offers4k): INodeProperties {
+/** The Model field; Veo 3.1 says it offers 4k only where the operation does (its spec's `offers4k`). */
+export function modelField(offers4k: boolean): INodeProperties {
 	return {
 		displayName: 'Model',
 		name: 'model',
@@ -31,7 +40,7 @@ export function modelField(offers4k: Offers4k): INodeProperties {
 			{
 				name: 'Veo 3.1',
 				value: FOUR_K_MODEL,
-				description: offers4k === 'with4k' ? 'Veo 3.1, best quality; the only model offering 4k' : 'Veo 3.1, best quality',
+				description: offers4k ? 'Veo 3.1, best quality; the only model offering 4k' : 'Veo 3.1, best quality',
 			},
 			{ name: 'Veo 3.1 Fast', value: 'veo31-fast', description: 'Veo 3.1, faster and cheaper' },
 		],
@@ -120,8 +129,8 @@ export function downloadFields(version: 1 | 2 | 2.1, when: Show = {}): INodeProp
 			displayName: 'Max Video Size (MB)',
 			name: 'maxVideoSize',
 			type: 'number',
-			typeOptions: { minValue: 1 },
-			default: 200,
+			typeOptions: { minValue: MAX_VIDEO_SIZE_MIN_MB },
+			default: MAX_VIDEO_SIZE_DEFAULT_MB,
 			description:
 				'A download larger than this fails (the video stays available: fetch it again with Get Task). Guards n8n against a video host that sends without end.',
 			displayOptions: { show: { ...show, downloadVideo: [true] } },
@@ -137,7 +146,7 @@ function waitOptions(whenWaiting: Show, whenPolling: Show): INodeProperties[] {
 			name: 'maxConcurrent',
 			type: 'number',
 			typeOptions: { minValue: 0 },
-			default: 0,
+			default: MAX_VIDEOS_IN_PROGRESS_DEFAULT,
 			description:
 				'How many videos of this node may be in the making at once. 0: as many as Ace Data Cloud accepts (learned from its answers). Set it to leave room for other workflows using the same token.',
 		},
@@ -145,8 +154,9 @@ function waitOptions(whenWaiting: Show, whenPolling: Show): INodeProperties[] {
 			displayName: 'Max Wait (Seconds)',
 			name: 'maxWait',
 			type: 'number',
-			typeOptions: { minValue: 1, maxValue: 604800 },
-			default: 900,
+			// What Max Wait bounds in each mode: helpers/limits.ts.
+			typeOptions: { minValue: MAX_WAIT_MIN_S, maxValue: MAX_WAIT_MAX_S },
+			default: MAX_WAIT_DEFAULT_S,
 			description:
 				'How long to wait for the video before giving up on it. The task keeps running at Ace Data Cloud; fetch it later with Get Task.',
 			displayOptions: { show: whenWaiting },
@@ -155,8 +165,8 @@ function waitOptions(whenWaiting: Show, whenPolling: Show): INodeProperties[] {
 			displayName: 'Poll Interval (Seconds)',
 			name: 'pollInterval',
 			type: 'number',
-			typeOptions: { minValue: 1, maxValue: 3600 },
-			default: 10,
+			typeOptions: { minValue: POLL_INTERVAL_MIN_S, maxValue: POLL_INTERVAL_MAX_S },
+			default: POLL_INTERVAL_DEFAULT_S,
 			description: 'How often to ask whether the videos are ready (all pending videos are asked about together)',
 			displayOptions: { show: whenPolling },
 		},
@@ -176,7 +186,7 @@ function callbackUrlOption(version: 1 | 2): INodeProperties {
 	};
 }
 
-function generationOptions(version: 1 | 2, waiting: INodeProperties[], offers4k: Offers4k): INodeProperties[] {
+function generationOptions(version: 1 | 2, waiting: INodeProperties[], offers4k: boolean): INodeProperties[] {
 	return [
 		{
 			displayName: 'Aspect Ratio',
@@ -197,7 +207,7 @@ function generationOptions(version: 1 | 2, waiting: INodeProperties[], offers4k:
 			type: 'options',
 			options: [
 				{ name: '1080p', value: '1080p' },
-				...(offers4k === 'with4k' ? [{ name: '4k (Veo 3.1 Only)', value: '4k' }] : []),
+				...(offers4k ? [{ name: '4k (Veo 3.1 Only)', value: '4k' }] : []),
 				{ name: 'GIF', value: 'gif' },
 			],
 			default: '1080p',
@@ -213,17 +223,15 @@ function generationOptions(version: 1 | 2, waiting: INodeProperties[], offers4k:
 	];
 }
 
-type WaitingKind = { kind: 'generation'; offers4k: Offers4k } | { kind: 'get1080p' };
-
-/** The `options` collection: generation settings for the three generating operations, waiting only for 1080p. */
-function optionsCollection(of: WaitingKind, version: 1 | 2, waiting: INodeProperties[]): INodeProperties {
+/** The `options` collection: generation settings for an operation that makes a video from a prompt, else only waiting. */
+function optionsCollection(of: CreateSpec, version: 1 | 2, waiting: INodeProperties[]): INodeProperties {
 	return {
 		displayName: 'Options',
 		name: 'options',
 		type: 'collection',
 		placeholder: 'Add Option',
 		default: {},
-		options: of.kind === 'generation' ? generationOptions(version, waiting, of.offers4k) : [callbackUrlOption(version), ...waiting],
+		options: of.input === 'prompt' ? generationOptions(version, waiting, of.offers4k) : [callbackUrlOption(version), ...waiting],
 		displayOptions: { show: version === 1 ? V1 : FROM_V2 },
 	};
 }
@@ -232,7 +240,7 @@ function optionsCollection(of: WaitingKind, version: 1 | 2, waiting: INodeProper
  * Everything about waiting for a created task, for both node versions: the switch (version 1) or
  * the mode (version 2), the download fields and the options collection.
  */
-export function waitingFields(of: WaitingKind): INodeProperties[] {
+export function waitingFields(of: CreateSpec): INodeProperties[] {
 	const v1Waiting = { '/waitForCompletion': [true] };
 	const v2Waiting = { '/waitMode': ['poll', 'callback'] };
 	return [
@@ -272,6 +280,6 @@ export const imageSourceField: INodeProperties = {
  * any rule's value is an expression, without checking the rules after it, so with an expression in
  * Image Source the field must still be hidden for the other operations.
  */
-export const forImageSource = (operation: 'imageToVideo' | 'ingredientsToVideo', source: 'url' | 'binary') => ({
+export const forImageSource = (operation: string, source: ImageSource) => ({
 	displayOptions: { show: { operation: [operation], imageSource: [source] } },
 });

@@ -1,3 +1,4 @@
+import type { CreateSpec } from './createSpec';
 import { InputError } from './inputError';
 import { parseTextList } from './inputList';
 
@@ -9,7 +10,7 @@ export interface BinaryImageRef {
 
 /** What an item says about its images when they come from binary properties. */
 export interface BinaryImageInput {
-	operation: string;
+	spec: Pick<CreateSpec, 'images'>;
 	imageSource?: unknown;
 	firstFrameBinaryField?: unknown;
 	lastFrameBinaryField?: unknown;
@@ -31,12 +32,12 @@ export function binaryImagesOf(input: BinaryImageInput, maxIngredients: number):
 	if (source !== 'binary') {
 		throw new InputError('Image Source', `'${String(source)}' is not a valid choice for 'Image Source'`, 'Pick URL or Binary Field.');
 	}
-	if (input.operation === 'imageToVideo') {
+	if (input.spec.images?.layout === 'frames') {
 		const first = single(input.firstFrameBinaryField, FIRST_FRAME_FIELD, true) as BinaryImageRef;
 		const last = single(input.lastFrameBinaryField, LAST_FRAME_FIELD, false);
 		return last ? [first, last] : [first];
 	}
-	if (input.operation === 'ingredientsToVideo') {
+	if (input.spec.images?.layout === 'references') {
 		const refs = refsIn(input.imageBinaryFields, INGREDIENT_FIELDS);
 		if (refs.length === 0 || refs.length > maxIngredients) {
 			throw new InputError(

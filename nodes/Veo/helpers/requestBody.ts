@@ -1,4 +1,5 @@
 import { binaryImagesOf } from './binaryImageRefs';
+import type { CreateSpec } from './createSpec';
 import { InputError } from './inputError';
 import { URL_LIST_SEPARATOR, describeValue, parseTextList } from './inputList';
 import {
@@ -12,8 +13,6 @@ import {
 } from './models';
 import { isWebAddress } from './webAddress';
 
-export type CreateOperation = 'textToVideo' | 'imageToVideo' | 'ingredientsToVideo' | 'get1080p';
-
 /** What the user set in `options`; values come straight from n8n and may be of any type. */
 export interface GenerationOptions {
 	aspectRatio?: unknown;
@@ -24,7 +23,8 @@ export interface GenerationOptions {
 
 /** The parameters of one item, as read from the node, before any checking. */
 export interface CreateInput {
-	operation: CreateOperation;
+	/** What the operation is (its own file says): which action, which fields, which images. */
+	spec: CreateSpec;
 	prompt?: unknown;
 	model?: unknown;
 	firstFrameUrl?: unknown;
@@ -41,7 +41,7 @@ export interface CreateInput {
 
 /** The body of `POST /veo/videos`, in the service's own field names. */
 export interface VeoCreateBody {
-	action: 'text2video' | 'image2video' | 'ingredients2video' | 'get1080p';
+	action: string;
 	model: string;
 	prompt?: string;
 	image_urls?: string[];
@@ -53,13 +53,6 @@ export interface VeoCreateBody {
 	async: true;
 }
 
-const ACTIONS: Record<CreateOperation, VeoCreateBody['action']> = {
-	textToVideo: 'text2video',
-	imageToVideo: 'image2video',
-	ingredientsToVideo: 'ingredients2video',
-	get1080p: 'get1080p',
-};
-
 export const MAX_INGREDIENT_IMAGES = 3;
 
 /**
@@ -67,20 +60,20 @@ export const MAX_INGREDIENT_IMAGES = 3;
  * enforce with a 400 is checked here, so a bad item is refused before anything is paid for.
  */
 export function buildCreateBody(input: CreateInput): VeoCreateBody {
-	const { operation } = input;
+	const { spec } = input;
 	const options = input.options ?? {};
-	const body: VeoCreateBody = { action: ACTIONS[operation], model: INGREDIENTS_MODEL, async: true };
+	const body: VeoCreateBody = { action: spec.action, model: spec.fixedModel ?? '', async: true };
 
-	if (operation === 'get1080p') {
+	if (spec.input === 'videoId') {
 		// The 1080p of an Ingredients video is asked for with the model that made it.
 		body.model = input.model === INGREDIENTS_MODEL ? INGREDIENTS_MODEL : requireModel(input.model);
 		body.video_id = requireText(input.videoId, 'Video ID', 'the video ID of a finished generation (its "videoId" output, not the task ID)');
 	} else {
-		if (operation !== 'ingredientsToVideo') body.model = requireModel(input.model);
+		if (!spec.fixedModel) body.model = requireModel(input.model);
 		body.prompt = requireText(input.prompt, 'Prompt', 'a description of the video to make');
 		body.image_urls = imagesFor(input);
 		if (body.image_urls.length === 0) delete body.image_urls;
-		Object.assign(body, generationOptions(options, operation, body.model));
+		Object.assign(body, generationOptions(options, spec, body.model));
 	}
 
 	const callbackUrl = optionalText(options.callbackUrl, 'Callback URL');
@@ -91,12 +84,12 @@ export function buildCreateBody(input: CreateInput): VeoCreateBody {
 function imagesFor(input: CreateInput): string[] {
 	// Binary images get their URLs from the upload, after every item is checked.
 	if (binaryImagesOf(input, MAX_INGREDIENT_IMAGES)) return [];
-	if (input.operation === 'imageToVideo') {
+	if (input.spec.images?.layout === 'frames') {
 		const first = singleUrl(input.firstFrameUrl, 'First Frame URL', true);
 		const last = singleUrl(input.lastFrameUrl, 'Last Frame URL', false);
 		return last ? [first as string, last] : [first as string];
 	}
-	if (input.operation === 'ingredientsToVideo') {
+	if (input.spec.images?.layout === 'references') {
 		const urls = parseTextList(input.imageUrls, 'Image URLs', URL_LIST_SEPARATOR);
 		if (urls.length === 0) {
 			throw new InputError('Image URLs', "The 'Image URLs' field is empty", 'Give 1 to 3 image URLs, separated by commas or new lines.');
@@ -128,7 +121,7 @@ function singleUrl(value: unknown, field: string, required: boolean): string | u
 	return requireUrl(urls[0], field);
 }
 
-function generationOptions(options: GenerationOptions, operation: CreateOperation, model: string) {
+function generationOptions(options: GenerationOptions, spec: CreateSpec, model: string) {
 	const extra: Partial<VeoCreateBody> = {};
 	const aspectRatio = optionalText(options.aspectRatio, 'Aspect Ratio');
 	if (aspectRatio !== undefined) extra.aspect_ratio = oneOf(aspectRatio, ASPECT_RATIOS, 'Aspect Ratio');
@@ -136,7 +129,7 @@ function generationOptions(options: GenerationOptions, operation: CreateOperatio
 	const resolution = optionalText(options.resolution, 'Resolution');
 	if (resolution !== undefined) {
 		extra.resolution = oneOf(resolution, RESOLUTIONS, 'Resolution');
-		if (resolution === '4k' && (operation !== 'textToVideo' || model !== FOUR_K_MODEL)) {
+		if (resolution === '4k' && (!spec.offers4k || model !== FOUR_K_MODEL)) {
 			throw new InputError(
 				'Resolution',
 				`'4k' in 'Resolution' is available only for Text to Video with model ${FOUR_K_MODEL}`,

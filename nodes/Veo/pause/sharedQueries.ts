@@ -2,15 +2,16 @@ import type { ApiFailure } from '../helpers/apiFailure';
 import { failureOf, isTransient } from '../helpers/apiFailure';
 import { backoffMs } from '../helpers/backoff';
 import type { Caught } from '../helpers/caught';
+import { POLL_GAP_MS } from '../helpers/limits';
 import { caught } from '../helpers/caught';
 
 /**
  * Every callback of a paused batch asks the service about the whole batch. A thousand callbacks (or
  * one forger repeating one) must not become a thousand queries against the service's 60 a second:
  * callbacks that arrive while a look is under way or due share the next one, and looks at one batch
- * start at least LOOK_GAP_MS apart.
+ * start at least LOOK_GAP_MS apart (the service's poll gap).
  */
-export const LOOK_GAP_MS = 1000;
+export const LOOK_GAP_MS = POLL_GAP_MS;
 /** A look that fails for a passing reason is tried again, Retry-After honoured, for this long in all. */
 export const LOOK_RETRY_MS = 30_000;
 /** A batch no callback asked about for this long is forgotten. */

@@ -3,6 +3,7 @@ import type { IBinaryData, IExecuteFunctions } from 'n8n-workflow';
 
 import type { ApiFailure } from '../helpers/apiFailure';
 import { InputError } from '../helpers/inputError';
+import { MAX_VIDEO_SIZE_DEFAULT_MB } from '../helpers/limits';
 import { cancellableSleep } from '../helpers/cancellableSleep';
 import { READ_ATTEMPTS, withReadRetries } from '../helpers/readRetry';
 import { RunScope } from '../helpers/runScope';
@@ -15,9 +16,6 @@ import { TransferQueue } from './transferQueue';
 import type { VeoClient, VeoNodeContext } from '../transport/veoClient';
 import { cancelSignalOf, VeoRequestError } from '../transport/veoClient';
 import type { ItemResults } from '../output/itemResults';
-
-/** Max Video Size's default: a Veo video is some 5 to 50 MB; ten times that is not a video. */
-export const DEFAULT_MAX_VIDEO_MB = 200;
 
 export interface DownloadSettings {
 	/** The binary field to put the video in. */
@@ -42,9 +40,9 @@ export function readDownloadSettings(ctx: IExecuteFunctions, itemIndex: number):
 	if (typeof name !== 'string' || name.trim() === '') {
 		throw new InputError('Put Output File in Field', "The 'Put Output File in Field' field is empty", 'Name the binary field for the video, for example data.');
 	}
-	const megabytes = ctx.getNodeParameter('maxVideoSize', itemIndex, DEFAULT_MAX_VIDEO_MB);
+	const megabytes = ctx.getNodeParameter('maxVideoSize', itemIndex, MAX_VIDEO_SIZE_DEFAULT_MB);
 	if (typeof megabytes !== 'number' || !Number.isFinite(megabytes) || megabytes <= 0) {
-		throw new InputError('Max Video Size (MB)', `'${String(megabytes)}' in 'Max Video Size (MB)' is not a positive number`, `Leave it at ${DEFAULT_MAX_VIDEO_MB} unless your videos are larger.`);
+		throw new InputError('Max Video Size (MB)', `'${String(megabytes)}' in 'Max Video Size (MB)' is not a positive number`, `Leave it at ${MAX_VIDEO_SIZE_DEFAULT_MB} unless your videos are larger.`);
 	}
 	return { binaryPropertyName: name.trim(), maxVideoBytes: Math.round(megabytes * 1_000_000) };
 }

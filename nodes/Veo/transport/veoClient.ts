@@ -13,6 +13,7 @@ import { failureFromAnswer, MIN_SECRET_LENGTH, retryAfterMs, scrubDeep, scrubFai
 import type { VeoCreateBody } from '../helpers/requestBody';
 import { caught, caughtSync } from '../helpers/caught';
 import { videoFileType, VideoHead } from '../helpers/videoFileType';
+import { SUBMIT_TIMEOUT_MS } from '../helpers/limits';
 import { isWebAddress } from '../helpers/webAddress';
 import type { TaskRecord } from '../helpers/taskRecord';
 import type { Deadline } from '../helpers/deadline';
@@ -24,10 +25,9 @@ export const DEFAULT_BASE_URL = 'https://api.acedata.cloud';
 
 /**
  * Each answer of the service has a total deadline (from the request to its last byte) and a size,
- * both enforced while it arrives (docs/hostile-hosts.md). A create may take a while to be accepted;
- * a query should answer in a moment.
+ * both enforced while it arrives (docs/hostile-hosts.md). A create may take a while to be accepted
+ * (SUBMIT_TIMEOUT_MS, shared with the engine); a query should answer in a moment.
  */
-const SUBMIT_TIMEOUT_MS = 60_000;
 const QUERY_TIMEOUT_MS = 30_000;
 /** All the pages of one listing (a look for the task of a lost create) together. */
 const LIST_TIMEOUT_MS = 30_000;

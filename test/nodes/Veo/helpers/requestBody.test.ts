@@ -1,3 +1,7 @@
+import * as get1080p from '../../../../nodes/Veo/actions/get1080p.operation';
+import * as imageToVideo from '../../../../nodes/Veo/actions/imageToVideo.operation';
+import * as ingredientsToVideo from '../../../../nodes/Veo/actions/ingredientsToVideo.operation';
+import * as textToVideo from '../../../../nodes/Veo/actions/textToVideo.operation';
 import { InputError } from '../../../../nodes/Veo/helpers/inputError';
 import type { CreateInput } from '../../../../nodes/Veo/helpers/requestBody';
 import { buildCreateBody } from '../../../../nodes/Veo/helpers/requestBody';
@@ -7,7 +11,7 @@ const IMAGE_B = 'https://example.com/b.png';
 
 describe('buildCreateBody: parameters to the POST /veo/videos body', () => {
 	it('text to video sends action, model, prompt and async, and nothing the user did not set', () => {
-		expect(buildCreateBody({ operation: 'textToVideo', prompt: '  a cat  ', model: 'veo31-fast' })).toEqual({
+		expect(buildCreateBody({ spec: textToVideo.create, prompt: '  a cat  ', model: 'veo31-fast' })).toEqual({
 			action: 'text2video',
 			model: 'veo31-fast',
 			prompt: 'a cat',
@@ -18,7 +22,7 @@ describe('buildCreateBody: parameters to the POST /veo/videos body', () => {
 	it('sends every generation option the user set, in the service field names', () => {
 		expect(
 			buildCreateBody({
-				operation: 'textToVideo',
+				spec: textToVideo.create,
 				prompt: 'a cat',
 				model: 'veo31',
 				options: { aspectRatio: '9:16', resolution: '4k', translation: false, callbackUrl: 'https://hook.example.com/v' },
@@ -36,21 +40,21 @@ describe('buildCreateBody: parameters to the POST /veo/videos body', () => {
 	});
 
 	it('image to video sends the first frame, then the last frame when given', () => {
-		expect(buildCreateBody({ operation: 'imageToVideo', prompt: 'p', model: 'veo3', firstFrameUrl: IMAGE }).image_urls).toEqual([IMAGE]);
+		expect(buildCreateBody({ spec: imageToVideo.create, prompt: 'p', model: 'veo3', firstFrameUrl: IMAGE }).image_urls).toEqual([IMAGE]);
 		expect(
-			buildCreateBody({ operation: 'imageToVideo', prompt: 'p', model: 'veo3', firstFrameUrl: IMAGE, lastFrameUrl: IMAGE_B }),
+			buildCreateBody({ spec: imageToVideo.create, prompt: 'p', model: 'veo3', firstFrameUrl: IMAGE, lastFrameUrl: IMAGE_B }),
 		).toMatchObject({ action: 'image2video', image_urls: [IMAGE, IMAGE_B] });
 	});
 
 	it('ingredients to video takes 1 to 3 images from a list or an array, with its own model', () => {
 		expect(
-			buildCreateBody({ operation: 'ingredientsToVideo', prompt: 'p', imageUrls: `${IMAGE},\n${IMAGE_B}` }),
+			buildCreateBody({ spec: ingredientsToVideo.create, prompt: 'p', imageUrls: `${IMAGE},\n${IMAGE_B}` }),
 		).toEqual({ action: 'ingredients2video', model: 'veo31-fast-ingredients', prompt: 'p', image_urls: [IMAGE, IMAGE_B], async: true });
-		expect(buildCreateBody({ operation: 'ingredientsToVideo', prompt: 'p', imageUrls: [IMAGE] }).image_urls).toEqual([IMAGE]);
+		expect(buildCreateBody({ spec: ingredientsToVideo.create, prompt: 'p', imageUrls: [IMAGE] }).image_urls).toEqual([IMAGE]);
 	});
 
 	it('get 1080p sends the video id and the model, and no prompt', () => {
-		expect(buildCreateBody({ operation: 'get1080p', videoId: ' abc123 ', model: 'veo3-fast' })).toEqual({
+		expect(buildCreateBody({ spec: get1080p.create, videoId: ' abc123 ', model: 'veo3-fast' })).toEqual({
 			action: 'get1080p',
 			model: 'veo3-fast',
 			video_id: 'abc123',
@@ -60,45 +64,45 @@ describe('buildCreateBody: parameters to the POST /veo/videos body', () => {
 
 	it('keeps an image address with commas in its path as one image, and splits where the next address starts', () => {
 		const cdn = 'https://res.cloudinary.com/demo/image/upload/w_400,h_300,c_fill/hat.png';
-		expect(buildCreateBody({ operation: 'imageToVideo', prompt: 'p', model: 'veo3', firstFrameUrl: cdn }).image_urls).toEqual([cdn]);
+		expect(buildCreateBody({ spec: imageToVideo.create, prompt: 'p', model: 'veo3', firstFrameUrl: cdn }).image_urls).toEqual([cdn]);
 		expect(
-			buildCreateBody({ operation: 'ingredientsToVideo', prompt: 'p', imageUrls: `${cdn},${IMAGE}, ${IMAGE_B},` }).image_urls,
+			buildCreateBody({ spec: ingredientsToVideo.create, prompt: 'p', imageUrls: `${cdn},${IMAGE}, ${IMAGE_B},` }).image_urls,
 		).toEqual([cdn, IMAGE, IMAGE_B]);
 	});
 
 	const base = { prompt: 'a cat', model: 'veo31-fast' };
 	const refused: Array<[string, CreateInput, string, RegExp]> = [
-		['empty prompt', { operation: 'textToVideo', ...base, prompt: '' }, 'Prompt', /empty/],
-		['whitespace prompt', { operation: 'textToVideo', ...base, prompt: ' \n\t' }, 'Prompt', /empty/],
-		['prompt that is an object', { operation: 'textToVideo', ...base, prompt: { text: 'x' } }, 'Prompt', /must be text/],
-		['prompt that is a list', { operation: 'imageToVideo', ...base, prompt: ['x'], firstFrameUrl: IMAGE }, 'Prompt', /a list/],
-		['retired veo2', { operation: 'textToVideo', ...base, model: 'veo2' }, 'Model', /retired/],
-		['retired veo2-fast', { operation: 'textToVideo', ...base, model: 'veo2-fast' }, 'Model', /retired/],
-		['unknown model', { operation: 'textToVideo', ...base, model: 'sora' }, 'Model', /not a Veo model/],
-		['ingredients model for text', { operation: 'textToVideo', ...base, model: 'veo31-fast-ingredients' }, 'Model', /reference images/],
-		['no first frame', { operation: 'imageToVideo', ...base }, 'First Frame URL', /empty/],
-		['three frames', { operation: 'imageToVideo', ...base, firstFrameUrl: [IMAGE, IMAGE_B, 'https://example.com/c.png'] }, 'First Frame URL', /holds 3/],
-		['ftp first frame', { operation: 'imageToVideo', ...base, firstFrameUrl: 'ftp://x/a.png' }, 'First Frame URL', /not a web address/],
-		['relative last frame', { operation: 'imageToVideo', ...base, firstFrameUrl: IMAGE, lastFrameUrl: '/a.png' }, 'Last Frame URL', /not a web address/],
-		['javascript: url', { operation: 'imageToVideo', ...base, firstFrameUrl: 'javascript:alert(1)' }, 'First Frame URL', /not a web address/],
-		['no ingredient', { operation: 'ingredientsToVideo', prompt: 'p', imageUrls: ' , ' }, 'Image URLs', /empty/],
-		['four ingredients', { operation: 'ingredientsToVideo', prompt: 'p', imageUrls: ['a', 'b', 'c', 'd'].map((n) => `https://x/${n}`) }, 'Image URLs', /holds 4/],
-		['4k with veo3', { operation: 'textToVideo', ...base, model: 'veo3', options: { resolution: '4k' } }, 'Resolution', /4k/],
-		['4k for image to video', { operation: 'imageToVideo', ...base, model: 'veo31', firstFrameUrl: IMAGE, options: { resolution: '4k' } }, 'Resolution', /4k/],
-		['unknown resolution', { operation: 'textToVideo', ...base, options: { resolution: '8k' } }, 'Resolution', /not a valid/],
-		['1:1 aspect ratio', { operation: 'textToVideo', ...base, options: { aspectRatio: '1:1' } }, 'Aspect Ratio', /not a valid/],
-		['http callback', { operation: 'textToVideo', ...base, options: { callbackUrl: 'http://hook.example.com' } }, 'Callback URL', /https/],
-		['translation as text', { operation: 'textToVideo', ...base, options: { translation: 'yes' } }, 'Translate Prompt', /true or false/],
-		['prompt that is true', { operation: 'textToVideo', ...base, prompt: true }, 'Prompt', /must be text, but its expression gave the yes\/no value true/],
-		['empty model', { operation: 'textToVideo', ...base, model: ' ' }, 'Model', /'Model' field is empty/],
-		['model that is a list', { operation: 'textToVideo', ...base, model: ['veo3'] }, 'Model', /must be text, but its expression gave a list/],
-		['data: first frame', { operation: 'imageToVideo', ...base, firstFrameUrl: `data:image/png;base64,${'A'.repeat(1000)}` }, 'First Frame URL', /^'data:image\/png;base64,A{55}\.\.\.' in 'First Frame URL' is not a web address$/],
-		['first frame that is an object', { operation: 'imageToVideo', ...base, firstFrameUrl: { url: IMAGE } }, 'First Frame URL', /must hold text, but its expression gave a set of fields/],
-		['ingredient list holding an object', { operation: 'ingredientsToVideo', prompt: 'p', imageUrls: [IMAGE, { url: IMAGE_B }] }, 'Image URLs', /must hold text/],
-		['ingredient list of only commas', { operation: 'ingredientsToVideo', prompt: 'p', imageUrls: ', ,\n,' }, 'Image URLs', /empty/],
-		['4k with veo31-fast', { operation: 'textToVideo', ...base, options: { resolution: '4k' } }, 'Resolution', /'4k' in 'Resolution' is available only/],
-		['empty video id', { operation: 'get1080p', model: 'veo3', videoId: '' }, 'Video ID', /empty/],
-		['whitespace video id', { operation: 'get1080p', model: 'veo3', videoId: '   ' }, 'Video ID', /empty/],
+		['empty prompt', { spec: textToVideo.create, ...base, prompt: '' }, 'Prompt', /empty/],
+		['whitespace prompt', { spec: textToVideo.create, ...base, prompt: ' \n\t' }, 'Prompt', /empty/],
+		['prompt that is an object', { spec: textToVideo.create, ...base, prompt: { text: 'x' } }, 'Prompt', /must be text/],
+		['prompt that is a list', { spec: imageToVideo.create, ...base, prompt: ['x'], firstFrameUrl: IMAGE }, 'Prompt', /a list/],
+		['retired veo2', { spec: textToVideo.create, ...base, model: 'veo2' }, 'Model', /retired/],
+		['retired veo2-fast', { spec: textToVideo.create, ...base, model: 'veo2-fast' }, 'Model', /retired/],
+		['unknown model', { spec: textToVideo.create, ...base, model: 'sora' }, 'Model', /not a Veo model/],
+		['ingredients model for text', { spec: textToVideo.create, ...base, model: 'veo31-fast-ingredients' }, 'Model', /reference images/],
+		['no first frame', { spec: imageToVideo.create, ...base }, 'First Frame URL', /empty/],
+		['three frames', { spec: imageToVideo.create, ...base, firstFrameUrl: [IMAGE, IMAGE_B, 'https://example.com/c.png'] }, 'First Frame URL', /holds 3/],
+		['ftp first frame', { spec: imageToVideo.create, ...base, firstFrameUrl: 'ftp://x/a.png' }, 'First Frame URL', /not a web address/],
+		['relative last frame', { spec: imageToVideo.create, ...base, firstFrameUrl: IMAGE, lastFrameUrl: '/a.png' }, 'Last Frame URL', /not a web address/],
+		['javascript: url', { spec: imageToVideo.create, ...base, firstFrameUrl: 'javascript:alert(1)' }, 'First Frame URL', /not a web address/],
+		['no ingredient', { spec: ingredientsToVideo.create, prompt: 'p', imageUrls: ' , ' }, 'Image URLs', /empty/],
+		['four ingredients', { spec: ingredientsToVideo.create, prompt: 'p', imageUrls: ['a', 'b', 'c', 'd'].map((n) => `https://x/${n}`) }, 'Image URLs', /holds 4/],
+		['4k with veo3', { spec: textToVideo.create, ...base, model: 'veo3', options: { resolution: '4k' } }, 'Resolution', /4k/],
+		['4k for image to video', { spec: imageToVideo.create, ...base, model: 'veo31', firstFrameUrl: IMAGE, options: { resolution: '4k' } }, 'Resolution', /4k/],
+		['unknown resolution', { spec: textToVideo.create, ...base, options: { resolution: '8k' } }, 'Resolution', /not a valid/],
+		['1:1 aspect ratio', { spec: textToVideo.create, ...base, options: { aspectRatio: '1:1' } }, 'Aspect Ratio', /not a valid/],
+		['http callback', { spec: textToVideo.create, ...base, options: { callbackUrl: 'http://hook.example.com' } }, 'Callback URL', /https/],
+		['translation as text', { spec: textToVideo.create, ...base, options: { translation: 'yes' } }, 'Translate Prompt', /true or false/],
+		['prompt that is true', { spec: textToVideo.create, ...base, prompt: true }, 'Prompt', /must be text, but its expression gave the yes\/no value true/],
+		['empty model', { spec: textToVideo.create, ...base, model: ' ' }, 'Model', /'Model' field is empty/],
+		['model that is a list', { spec: textToVideo.create, ...base, model: ['veo3'] }, 'Model', /must be text, but its expression gave a list/],
+		['data: first frame', { spec: imageToVideo.create, ...base, firstFrameUrl: `data:image/png;base64,${'A'.repeat(1000)}` }, 'First Frame URL', /^'data:image\/png;base64,A{55}\.\.\.' in 'First Frame URL' is not a web address$/],
+		['first frame that is an object', { spec: imageToVideo.create, ...base, firstFrameUrl: { url: IMAGE } }, 'First Frame URL', /must hold text, but its expression gave a set of fields/],
+		['ingredient list holding an object', { spec: ingredientsToVideo.create, prompt: 'p', imageUrls: [IMAGE, { url: IMAGE_B }] }, 'Image URLs', /must hold text/],
+		['ingredient list of only commas', { spec: ingredientsToVideo.create, prompt: 'p', imageUrls: ', ,\n,' }, 'Image URLs', /empty/],
+		['4k with veo31-fast', { spec: textToVideo.create, ...base, options: { resolution: '4k' } }, 'Resolution', /'4k' in 'Resolution' is available only/],
+		['empty video id', { spec: get1080p.create, model: 'veo3', videoId: '' }, 'Video ID', /empty/],
+		['whitespace video id', { spec: get1080p.create, model: 'veo3', videoId: '   ' }, 'Video ID', /empty/],
 	];
 
 	it.each(refused)('refuses %s, naming the field', (_case, input, field, message) => {
