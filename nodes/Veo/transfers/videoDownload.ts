@@ -14,6 +14,7 @@ import { downloadsDeadline } from './transferDeadline';
 import { TransferQueue } from './transferQueue';
 import type { VeoClient, VeoNodeContext } from '../transport/veoClient';
 import { cancelSignalOf, VeoRequestError } from '../transport/veoClient';
+import { fetchVideo } from '../transport/videoFetch';
 import type { ItemResults } from '../output/itemResults';
 
 /** Max Video Size's default: a Veo video is some 5 to 50 MB; ten times that is not a video. */
@@ -123,7 +124,9 @@ export async function downloadFor(
 	if (!settings || output.state !== 'succeeded' || !output.videoUrl) return undefined;
 	return await withReadRetries(
 		async () =>
-			await client.downloadVideo(
+			await fetchVideo(
+				ctx,
+				client,
 				output.videoUrl as string,
 				output.taskId,
 				{ deadline, maxBytes: settings.maxVideoBytes, signal },
