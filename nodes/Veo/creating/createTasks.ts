@@ -22,13 +22,13 @@ import type { BinaryImageRef } from '../helpers/binaryImageRefs';
 import { binaryImagesOf } from '../helpers/binaryImageRefs';
 import { MAX_INGREDIENT_IMAGES } from '../helpers/requestBody';
 import { ItemResults, serviceError, taskFailedError } from '../output/itemResults';
-import { TransferQueue, TRANSFERS_AT_ONCE } from '../transfers/transferQueue';
 import { RunScope } from '../helpers/runScope';
 import { downloadDeadline } from '../transfers/transferDeadline';
 import type { DownloadSettings } from '../transfers/videoDownload';
 import type { SubmitInFlight } from './submitAtStop';
 import { stoppedSubmitNote } from './submitAtStop';
-import { attachVideo, readDownloadSettings } from '../transfers/videoDownload';
+import { readDownloadSettings } from '../transfers/videoDownload';
+import { VideoDownloads } from '../transfers/videoDownloads';
 import { openCreateLedger } from './retryTries';
 
 export type WaitMode = 'poll' | 'callback' | 'none';
@@ -77,9 +77,8 @@ export async function createTasks(
 	const awaited: AwaitedTask[] = [];
 	const planOf = new Map(plans.map((plan) => [plan.key, plan]));
 	// Downloads run a few at a time while the engine goes on waiting, each within what is left of its
-	// Max Wait; a failed one is remembered, not left as a rejected promise nobody listens to yet. A
-	// failure that fails the node ends the run: the other downloads are cut off at once.
-	const downloads = new TransferQueue(TRANSFERS_AT_ONCE, () => scope.end());
+	// Max Wait. A failure that fails the node ends the run: the other downloads are cut off at once.
+	const downloads = new VideoDownloads(this, client, results, scope);
 	// Max Wait counts from the moment the service accepted the video; the download gets what is left.
 	const acceptedAt = new Map<number, number>();
 	// Without continue-on-fail the first failure fails the node: nothing more is submitted (or paid
@@ -135,7 +134,7 @@ export async function createTasks(
 					failedBeforePause.set(itemIndex, output);
 					failedFast = true;
 				},
-				shouldStop: () => failedFast || downloads.failure !== undefined || scope.ended,
+				shouldStop: () => failedFast || downloads.failed || scope.ended,
 				onFinished: (itemIndex, record) => {
 					const output = taskOutput(record, String(record.id));
 					results.taskState(output.taskId, output.state);
@@ -143,14 +142,14 @@ export async function createTasks(
 					if (output.state !== 'succeeded' || !plan.download) return;
 					// Its deadline is fixed now: time queued for a download slot counts.
 					const deadline = downloadDeadline((acceptedAt.get(itemIndex) ?? Date.now()) + plan.maxWaitMs);
-					downloads.add(async () => await attachVideo(this, client, results, itemIndex, output, plan.download, deadline, scope));
+					downloads.task({ itemIndex, output, settings: plan.download }, deadline);
 				},
 			},
 		);
 		// After a failure that ends the run, downloads still under way are cut off, not waited for.
 		if (failedFast) scope.end();
-		const downloadError = await downloads.finish();
-		if (downloadError) results.abort(downloadError.error);
+		// The videos are added to the output; a failed download that fails the node throws here.
+		await downloads.finish();
 		// Every task's last known state goes into the ledger first: the first failing item may end the run.
 		for (const outcome of outcomes.values()) {
 			if ('record' in outcome && outcome.record && outcome.taskId) {
@@ -171,7 +170,7 @@ export async function createTasks(
 	});
 	// Nothing of the run outlives it: whatever is still under way is cut off and has let go.
 	scope.end();
-	await downloads.finish();
+	await downloads.settled();
 	if (!run.ok) results.abort(run.error, atStop.submit && stoppedSubmitNote(atStop.submit));
 	if (awaited.length === 0) return results.collect();
 	return await pauseForCallbacks(this, client, results, awaited, Math.max(...plans.map((plan) => plan.maxWaitMs)));
