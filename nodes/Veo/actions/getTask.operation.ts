@@ -11,7 +11,8 @@ import { fetchRecords } from '../transport/fetchRecords';
 import { ItemResults } from '../output/itemResults';
 import { downloadFields } from '../fields/sharedFields';
 import type { DownloadSettings } from '../transfers/videoDownload';
-import { addVideoResult, downloadAll, readDownloadSettings } from '../transfers/videoDownload';
+import { readDownloadSettings } from '../transfers/videoDownload';
+import { addInOrder } from '../transfers/videoDownloads';
 import type { OperationOption } from './operations';
 
 export const option: OperationOption = {
@@ -84,13 +85,14 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 	const missing = found.find(({ output }) => !output);
 	if (missing && results.failureStops) results.fail(missing.itemIndex, notFound(this, missing.taskId, missing.itemIndex));
 	// The downloads run a few at a time, all within one deadline; the output keeps the order the ids were asked in.
-	const jobs = found.flatMap((job) => (job.output ? [{ ...job, output: job.output }] : []));
-	const downloads = await downloadAll(this, client, results, jobs);
-	let job = 0;
-	for (const { itemIndex, taskId, settings, output } of found) {
-		if (!output) results.fail(itemIndex, notFound(this, taskId, itemIndex), { taskId, state: 'submitted' });
-		else addVideoResult(this, results, itemIndex, output, settings, downloads[job++]);
-	}
+	await addInOrder(
+		this,
+		client,
+		results,
+		found.map(({ itemIndex, taskId, settings, output }) =>
+			output ? { itemIndex, output, settings } : () => results.fail(itemIndex, notFound(this, taskId, itemIndex), { taskId, state: 'submitted' }),
+		),
+	);
 	return results.collect();
 }
 

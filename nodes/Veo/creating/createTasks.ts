@@ -13,8 +13,7 @@ import type { AwaitedTask } from '../pause/callbackLedger';
 import { callbackAddressOf, checkReachable, pauseForCallbacks } from '../pause/pauseForCallbacks';
 import { uploadBinaryImages } from '../transfers/imageUpload';
 import { downloadDeadline } from '../transfers/transferDeadline';
-import { TransferQueue, TRANSFERS_AT_ONCE } from '../transfers/transferQueue';
-import { attachVideo } from '../transfers/videoDownload';
+import { VideoDownloads } from '../transfers/videoDownloads';
 import { createVeoClient } from '../transport/veoClient';
 import type { ItemPlan } from './itemPlan';
 import { planItems, readWaitMode } from './itemPlan';
@@ -52,9 +51,8 @@ export async function createTasks(
 	const awaited: AwaitedTask[] = [];
 	const planOf = new Map(plans.map((plan) => [plan.key, plan]));
 	// Downloads run a few at a time while the engine goes on waiting, each within what is left of its
-	// Max Wait; a failed one is remembered, not left as a rejected promise nobody listens to yet. A
-	// failure that fails the node ends the run: the other downloads are cut off at once.
-	const downloads = new TransferQueue(TRANSFERS_AT_ONCE, () => scope.end());
+	// Max Wait. A failure that fails the node ends the run: the other downloads are cut off at once.
+	const downloads = new VideoDownloads(this, client, results, scope);
 	// Max Wait counts from the moment the service accepted the video; the download gets what is left.
 	const acceptedAt = new Map<number, number>();
 	// Without continue-on-fail the first failure fails the node: nothing more is submitted (or paid
@@ -110,7 +108,7 @@ export async function createTasks(
 					failedBeforePause.set(itemIndex, output);
 					failedFast = true;
 				},
-				shouldStop: () => failedFast || downloads.failure !== undefined || scope.ended,
+				shouldStop: () => failedFast || downloads.failed || scope.ended,
 				onFinished: (itemIndex, record) => {
 					const output = taskOutput(record, String(record.id));
 					results.taskState(output.taskId, output.state);
@@ -118,14 +116,14 @@ export async function createTasks(
 					if (output.state !== 'succeeded' || !plan.download) return;
 					// Its deadline is fixed now: time queued for a download slot counts.
 					const deadline = downloadDeadline((acceptedAt.get(itemIndex) ?? Date.now()) + plan.maxWaitMs);
-					downloads.add(async () => await attachVideo(this, client, results, itemIndex, output, plan.download, deadline, scope));
+					downloads.task({ itemIndex, output, settings: plan.download }, deadline);
 				},
 			},
 		);
 		// After a failure that ends the run, downloads still under way are cut off, not waited for.
 		if (failedFast) scope.end();
-		const downloadError = await downloads.finish();
-		if (downloadError) results.abort(downloadError.error);
+		// The videos are added to the output; a failed download that fails the node throws here.
+		await downloads.finish();
 		// Every task's last known state goes into the ledger first: the first failing item may end the run.
 		for (const outcome of outcomes.values()) {
 			if ('record' in outcome && outcome.record && outcome.taskId) {
@@ -146,7 +144,7 @@ export async function createTasks(
 	});
 	// Nothing of the run outlives it: whatever is still under way is cut off and has let go.
 	scope.end();
-	await downloads.finish();
+	await downloads.settled();
 	if (!run.ok) results.abort(run.error, atStop.submit && stoppedSubmitNote(atStop.submit));
 	if (awaited.length === 0) return results.collect();
 	return await pauseForCallbacks(this, client, results, awaited, Math.max(...plans.map((plan) => plan.maxWaitMs)));

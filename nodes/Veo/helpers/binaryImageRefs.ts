@@ -1,4 +1,5 @@
 import type { CreateSpec } from './createSpec';
+import { oneEntry } from './fieldValues';
 import { InputError } from './inputError';
 import { parseTextList } from './inputList';
 
@@ -56,14 +57,11 @@ function refsIn(value: unknown, field: string): BinaryImageRef[] {
 }
 
 function single(value: unknown, field: string, required: boolean): BinaryImageRef | undefined {
-	const refs = refsIn(value, field);
-	if (refs.length === 0 && required) {
-		throw new InputError(field, `The '${field}' field is empty`, 'Give the name of the binary property that holds the image, such as data.');
-	}
-	if (refs.length > 1) {
-		throw new InputError(field, `The '${field}' field names ${refs.length} binary properties, but it takes one`);
-	}
-	return refs[0];
+	return oneEntry(refsIn(value, field), field, {
+		required,
+		whenEmpty: 'Give the name of the binary property that holds the image, such as data.',
+		holds: (count) => `names ${count} binary properties`,
+	});
 }
 
 /**

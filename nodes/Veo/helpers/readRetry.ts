@@ -1,8 +1,9 @@
 import type { ApiFailure } from './apiFailure';
-import { failureOf, isTransient } from './apiFailure';
-import { backoffMs } from './backoff';
+import { isTransient } from './apiFailure';
 import type { Caught } from './caught';
 import { caught } from './caught';
+import type { RetryPolicy } from './retry';
+import { retryDelayMs, withRetries } from './retry';
 
 /**
  * Reads (task look-ups, video downloads) cost nothing and change nothing, so a passing failure of one
@@ -26,31 +27,25 @@ export interface RetryOptions {
 	random?: () => number;
 }
 
+const READ_POLICY: RetryPolicy = { firstDelayMs: READ_RETRY_FIRST_MS, maxTries: READ_ATTEMPTS, maxRetryAfterMs: READ_RETRY_MAX_MS };
+
 /** How long to pause before try `attempt + 1`, or undefined when it is not worth waiting for. */
 export function readRetryDelayMs(attempt: number, failure: ApiFailure, random: () => number = Math.random): number | undefined {
-	if (failure.retryAfterMs !== undefined) {
-		return failure.retryAfterMs <= READ_RETRY_MAX_MS ? failure.retryAfterMs : undefined;
-	}
-	return backoffMs(attempt, random, READ_RETRY_FIRST_MS);
+	return retryDelayMs(attempt, failure, READ_POLICY, random);
 }
 
 /**
- * Runs a read, asking again after passing failures. Reports how the last try ended, plus how many
- * tries were made; a cancelled pause ends it at once with the pause's error.
+ * Runs a read, asking again after passing failures (retry.ts). Reports how the last try ended, plus
+ * how many tries were made; a cancelled pause ends it at once with the pause's error.
  */
 export async function withReadRetries<T>(
 	read: () => Promise<T>,
 	options: RetryOptions,
 ): Promise<Caught<T> & { attempts: number }> {
-	const attempts = options.attempts ?? READ_ATTEMPTS;
-	const retryable = options.retryable ?? isTransient;
-	for (let attempt = 1; ; attempt++) {
-		const outcome = await caught(read);
-		if (outcome.ok || attempt >= attempts) return { ...outcome, attempts: attempt };
-		const failure = failureOf(outcome.error);
-		const delay = failure && retryable(failure) ? readRetryDelayMs(attempt - 1, failure, options.random) : undefined;
-		if (delay === undefined) return { ...outcome, attempts: attempt };
-		const paused = await caught(async () => await options.sleep(delay));
-		if (!paused.ok) return { ...paused, attempts: attempt };
-	}
+	const { outcome, attempts } = await withRetries(
+		async () => await caught(read),
+		{ ...READ_POLICY, maxTries: options.attempts ?? READ_ATTEMPTS, retryable: options.retryable ?? isTransient },
+		{ sleep: options.sleep, random: options.random },
+	);
+	return { ...outcome, attempts };
 }

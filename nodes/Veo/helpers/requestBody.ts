@@ -1,7 +1,8 @@
 import { binaryImagesOf } from './binaryImageRefs';
 import type { CreateSpec } from './createSpec';
 import { InputError } from './inputError';
-import { URL_LIST_SEPARATOR, describeValue, parseTextList } from './inputList';
+import { oneEntry, oneOf, optionalText, requireText, requireUrl, shown } from './fieldValues';
+import { URL_LIST_SEPARATOR, parseTextList } from './inputList';
 import {
 	ASPECT_RATIOS,
 	FOUR_K_MODEL,
@@ -11,7 +12,6 @@ import {
 	RETIRED_MODELS,
 	isGenerationModel,
 } from './models';
-import { isWebAddress } from './webAddress';
 
 /** What the user set in `options`; values come straight from n8n and may be of any type. */
 export interface GenerationOptions {
@@ -106,19 +106,13 @@ function imagesFor(input: CreateInput): string[] {
 }
 
 function singleUrl(value: unknown, field: string, required: boolean): string | undefined {
-	const urls = parseTextList(value, field, URL_LIST_SEPARATOR);
-	if (urls.length === 0) {
-		if (!required) return undefined;
-		throw new InputError(field, `The '${field}' field is empty`, 'Give the address (http or https) of the image to start the video with.');
-	}
-	if (urls.length > 1) {
-		throw new InputError(
-			field,
-			`The '${field}' field holds ${urls.length} URLs, but it takes one`,
-			'Image to video takes one first frame and, optionally, one last frame. For up to 3 reference images use Ingredients to Video.',
-		);
-	}
-	return requireUrl(urls[0], field);
+	const url = oneEntry(parseTextList(value, field, URL_LIST_SEPARATOR), field, {
+		required,
+		whenEmpty: 'Give the address (http or https) of the image to start the video with.',
+		holds: (count) => `holds ${count} URLs`,
+		whenMany: 'Image to video takes one first frame and, optionally, one last frame. For up to 3 reference images use Ingredients to Video.',
+	});
+	return url === undefined ? undefined : requireUrl(url, field);
 }
 
 function generationOptions(options: GenerationOptions, spec: CreateSpec, model: string) {
@@ -159,47 +153,4 @@ function requireModel(value: unknown): string {
 		throw new InputError('Model', `Model '${shown(model)}' only makes videos from reference images`, `Use Ingredients to Video, or pick one of: ${choices}.`);
 	}
 	throw new InputError('Model', `Model '${shown(model)}' is not a Veo model`, `Pick one of: ${choices}.`);
-}
-
-function requireText(value: unknown, field: string, what: string): string {
-	const text = optionalText(value, field);
-	if (text === undefined) throw new InputError(field, `The '${field}' field is empty`, `Enter ${what}.`);
-	return text;
-}
-
-/** Reads a text field that may be left empty; anything but text (or a number) is a mistake in an expression. */
-function optionalText(value: unknown, field: string): string | undefined {
-	if (value === undefined || value === null) return undefined;
-	if (typeof value === 'number' && Number.isFinite(value)) return String(value);
-	if (typeof value !== 'string') {
-		throw new InputError(
-			field,
-			`The '${field}' field must be text, but its expression gave ${describeValue(value)}`,
-			'Check the expression in this field: it must give text, for example {{ $json.text }} rather than {{ $json }}.',
-		);
-	}
-	const trimmed = value.trim();
-	return trimmed === '' ? undefined : trimmed;
-}
-
-function oneOf<T extends string>(value: string, allowed: readonly T[], field: string): T {
-	if ((allowed as readonly string[]).includes(value)) return value as T;
-	throw new InputError(field, `'${shown(value)}' is not a valid choice for '${field}'`, `Pick one of: ${allowed.join(', ')}.`);
-}
-
-/** Accepts only absolute web addresses; the service cannot fetch anything else. */
-export function requireUrl(value: string, field: string, protocols = ['http:', 'https:']): string {
-	const kinds = protocols.map((protocol) => protocol.replace(':', '')).join(' or ');
-	if (!isWebAddress(value)) {
-		throw new InputError(field, `'${shown(value)}' in '${field}' is not a web address`, `Use a full ${kinds} URL, such as https://example.com/picture.png.`);
-	}
-	if (!isWebAddress(value, protocols)) {
-		throw new InputError(field, `'${shown(value)}' in '${field}' must be an ${kinds} address`, `Use an ${kinds} URL.`);
-	}
-	return value;
-}
-
-/** A value quoted back in a message, cut short: a pasted data: URL can be megabytes long. */
-function shown(value: string): string {
-	return value.length > 80 ? `${value.slice(0, 77)}...` : value;
 }

@@ -14,7 +14,7 @@ import { checkForMissedCallbacks } from './missedCallbacks';
 import type { ItemResults } from '../output/itemResults';
 import { taskFailedError } from '../output/itemResults';
 import type { TaskOutput } from '../helpers/taskRecord';
-import { addVideoResult, downloadAll } from '../transfers/videoDownload';
+import { addInOrder } from '../transfers/videoDownloads';
 
 /**
  * The address Ace Data Cloud posts each finished task to: this execution's resume URL, made for the
@@ -100,12 +100,14 @@ export async function finishAwaited(
 	const failed = outputs.find(({ output }) => output.state === 'failed');
 	if (failed && results.failureStops) reportFailed(ctx, results, failed.task, failed.output);
 	// The downloads run a few at a time, all within one deadline; the output keeps the input's order.
-	const jobs = outputs.map(({ task, output }) => ({ itemIndex: task.itemIndex, output, settings: task.download }));
-	const videos = await downloadAll(ctx, client, results, jobs);
-	for (const [index, { task, output }] of outputs.entries()) {
-		if (output.state === 'failed') reportFailed(ctx, results, task, output);
-		else addVideoResult(ctx, results, task.itemIndex, output, task.download, videos[index]);
-	}
+	await addInOrder(
+		ctx,
+		client,
+		results,
+		outputs.map(({ task, output }) =>
+			output.state === 'failed' ? () => reportFailed(ctx, results, task, output) : { itemIndex: task.itemIndex, output, settings: task.download },
+		),
+	);
 }
 
 function reportFailed(ctx: VeoNodeContext, results: ItemResults, task: AwaitedTask, output: TaskOutput): void {

@@ -1,9 +1,7 @@
-import type { ApiFailure } from '../helpers/apiFailure';
-import { failureOf, isTransient } from '../helpers/apiFailure';
-import { backoffMs } from '../helpers/backoff';
 import type { Caught } from '../helpers/caught';
 import { POLL_GAP_MS } from '../helpers/limits';
 import { caught } from '../helpers/caught';
+import { withRetries } from '../helpers/retry';
 
 /**
  * Every callback of a paused batch asks the service about the whole batch. A thousand callbacks (or
@@ -82,24 +80,16 @@ export class SharedQueries<T> {
 }
 
 /**
- * Runs `look` until it succeeds, a failure is not a passing one, or LOOK_RETRY_MS would pass. The
- * service does not repeat a callback: when the last task's look fails, nothing else would ever resume
- * the batch, so a Retry-After of 30 s is waited out here (the read retries give up beyond 10 s).
+ * Runs `look` until it succeeds, a failure is not a passing one, or LOOK_RETRY_MS would pass (the
+ * loop is helpers/retry.ts). The service does not repeat a callback: when the last task's look fails,
+ * nothing else would ever resume the batch, so a Retry-After of 30 s is waited out here (the read
+ * retries give up beyond 10 s). Its pauses cannot be cancelled: a callback has no execution to stop.
  */
 export async function withLookRetries<T>(
 	look: () => Promise<Caught<T>>,
 	clock: LookClock,
 	random: () => number = Math.random,
 ): Promise<Caught<T>> {
-	const giveUpAt = clock.now() + LOOK_RETRY_MS;
-	for (let attempt = 0; ; attempt++) {
-		const result = await look();
-		if (result.ok) return result;
-		const failure: ApiFailure | undefined = failureOf(result.error);
-		if (!failure || !isTransient(failure)) return result;
-		const delay = failure.retryAfterMs ?? backoffMs(attempt, random, LOOK_GAP_MS);
-		if (clock.now() + delay > giveUpAt) return result;
-		const paused = await caught(async () => await clock.sleep(delay));
-		if (!paused.ok) return result;
-	}
+	const policy = { firstDelayMs: LOOK_GAP_MS, withinMs: LOOK_RETRY_MS };
+	return (await withRetries(look, policy, { sleep: async (ms) => await clock.sleep(ms), now: () => clock.now(), random })).outcome;
 }

@@ -6,15 +6,13 @@ import { InputError } from '../helpers/inputError';
 import { MAX_VIDEO_SIZE_DEFAULT_MB } from '../helpers/limits';
 import { cancellableSleep } from '../helpers/cancellableSleep';
 import { READ_ATTEMPTS, withReadRetries } from '../helpers/readRetry';
-import { RunScope } from '../helpers/runScope';
 import type { Caught } from '../helpers/caught';
 import type { TaskOutput } from '../helpers/taskRecord';
 import type { Deadline } from '../helpers/deadline';
 import { msLeft } from '../helpers/deadline';
-import { downloadsDeadline } from './transferDeadline';
-import { TransferQueue } from './transferQueue';
 import type { VeoClient, VeoNodeContext } from '../transport/veoClient';
-import { cancelSignalOf, VeoRequestError } from '../transport/veoClient';
+import { VeoRequestError } from '../transport/veoClient';
+import { fetchVideo } from '../transport/videoFetch';
 import type { ItemResults } from '../output/itemResults';
 
 export interface DownloadSettings {
@@ -83,27 +81,6 @@ function lowerFirst(text: string): string {
 	return text.charAt(0).toLowerCase() + text.slice(1);
 }
 
-/**
- * Adds one finished task to the output, with its video as binary data when asked. A download that
- * breaks for a passing reason is tried again a couple of times; one that still fails fails only that
- * item, and says how to get the video again without paying for a new one. A download cut off because
- * the run ended (another item failed the node) adds nothing: that item's error is the node's.
- */
-export async function attachVideo(
-	ctx: VeoNodeContext,
-	client: VeoClient,
-	results: ItemResults,
-	itemIndex: number,
-	output: TaskOutput,
-	settings: DownloadSettings | undefined,
-	deadline: Deadline,
-	run: RunScope,
-): Promise<void> {
-	const download = await downloadFor(ctx, client, output, settings, deadline, run.signal);
-	if (run.ended) return;
-	addVideoResult(ctx, results, itemIndex, output, settings, download);
-}
-
 export type VideoDownload = Caught<IBinaryData> & { attempts: number };
 
 /**
@@ -121,7 +98,9 @@ export async function downloadFor(
 	if (!settings || output.state !== 'succeeded' || !output.videoUrl) return undefined;
 	return await withReadRetries(
 		async () =>
-			await client.downloadVideo(
+			await fetchVideo(
+				ctx,
+				client,
 				output.videoUrl as string,
 				output.taskId,
 				{ deadline, maxBytes: settings.maxVideoBytes, signal },
@@ -135,45 +114,11 @@ export async function downloadFor(
 	);
 }
 
-/** One finished task whose video a run without Max Wait downloads (Get Task, a resumed pause). */
+/** One finished task whose video is downloaded (videoDownloads.ts), and where its output goes. */
 export interface DownloadJob {
 	itemIndex: number;
 	output: TaskOutput;
 	settings?: DownloadSettings;
-}
-
-/**
- * Downloads the videos of finished tasks a few at a time, all within one deadline (Get Task, a
- * resumed pause). When a failed download fails the node (On Error: Stop), the others are cut off at
- * once and that failure is thrown; otherwise the downloads come back in the jobs' order, for
- * `addVideoResult`. Nothing of them outlives the call.
- */
-export async function downloadAll(
-	ctx: VeoNodeContext,
-	client: VeoClient,
-	results: ItemResults,
-	jobs: DownloadJob[],
-): Promise<Array<VideoDownload | undefined>> {
-	const run = new RunScope(cancelSignalOf(ctx));
-	const deadline = downloadsDeadline();
-	const queue = new TransferQueue();
-	let decisive: number | undefined;
-	const downloads = await Promise.all(
-		jobs.map(async ({ output, settings }, index) => {
-			const download = await queue.run(async () => await downloadFor(ctx, client, output, settings, deadline, run.signal));
-			if (download && !download.ok && results.failureStops && !run.ended && !run.cancelled) {
-				decisive = index;
-				run.end();
-			}
-			return download;
-		}),
-	);
-	run.end();
-	if (decisive !== undefined) {
-		const { itemIndex, output, settings } = jobs[decisive];
-		addVideoResult(ctx, results, itemIndex, output, settings, downloads[decisive]);
-	}
-	return downloads;
 }
 
 /** The task's output item: with its video, or (the download failed) as an error of that item only. */

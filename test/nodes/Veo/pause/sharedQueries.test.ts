@@ -1,22 +1,7 @@
 import { LOOK_GAP_MS, LOOK_RETRY_MS, SharedQueries, withLookRetries } from '../../../../nodes/Veo/pause/sharedQueries';
 import type { Caught } from '../../../../nodes/Veo/helpers/caught';
 import { VeoRequestError } from '../../../../nodes/Veo/transport/veoClient';
-
-/** A clock that only moves when someone pauses on it. */
-function fakeClock() {
-	let now = 0;
-	const pauses: number[] = [];
-	return {
-		now: () => now,
-		sleep: async (ms: number) => {
-			pauses.push(ms);
-			now += ms;
-			await Promise.resolve();
-		},
-		advance: (ms: number) => (now += ms),
-		pauses,
-	};
-}
+import { fakeClock } from '../fakeClock';
 
 describe('SharedQueries: the looks at one paused batch', () => {
 	it('lets callbacks that arrive together share one look', async () => {

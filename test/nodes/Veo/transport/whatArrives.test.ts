@@ -10,7 +10,7 @@ const PNG = Buffer.from('89504e470d0a1a0a0000000d4948445200000001000000010806000
 const png = (): IBinaryData => ({ data: PNG.toString('base64'), mimeType: 'image/png', fileName: 'frame.png' });
 const FIRST_FROM_BINARY = { operation: 'imageToVideo', prompt: 'The flower opens', model: 'veo3', imageSource: 'binary', firstFrameBinaryField: 'data' };
 
-/** What arrives is checked for what it claims to be, and carries no token on. */
+/** What arrives is checked for what it claims to be, and carries no token on (videos: videoFetch.test.ts). */
 describe('what arrives is what it claims to be', () => {
 	const veo = useEmulator();
 	const platform = new PlatformFilesEmulator({ token: PLATFORM_TOKEN });
@@ -18,33 +18,8 @@ describe('what arrives is what it claims to be', () => {
 	afterAll(async () => await platform.stop());
 	beforeEach(() => platform.reset());
 
-	const makeVideo = { operation: 'textToVideo', prompt: 'a video', downloadVideo: true, options: { pollInterval: 1 } };
 	const withImage = (parameters: IDataObject, options: RunVeoOptions = {}) =>
 		runVeo(veo(), { options: { pollInterval: 1 }, ...parameters }, { platform: { token: PLATFORM_TOKEN, baseUrl: platform.baseUrl }, ...options });
-
-	describe('a downloaded video must start like a video', () => {
-		const PAGE = '<!DOCTYPE html><html><head><title>Access denied</title></head><body>Denied</body></html>';
-
-		it.each([
-			['application/octet-stream', 'application/octet-stream'],
-			['video/mp4', 'video/mp4'],
-			['no type', ''],
-		])('an HTML page served with status 200 and %s fails the item, naming the task, and is not tried again', async (_case, type) => {
-			veo().inject({ path: 'download', kind: 'raw', body: PAGE, headers: { 'content-type': type } });
-
-			const result = await runVeo(veo(), makeVideo, { continueOnFail: true });
-
-			const taskId = veo().creates()[0].taskId as string;
-			const [item] = result.items;
-			expect(item.json).toMatchObject({
-				taskId,
-				error: `The video of task ${taskId} could not be downloaded: the video address answered with a web page or an error message instead of the video [item 0]`,
-			});
-			expect(item.json.details).toMatch(/not_a_video: The video address answered with bytes that are not a video/);
-			expect(item.binary).toBeUndefined();
-			expect(veo().downloads()).toHaveLength(1);
-		});
-	});
 
 	describe('an upload answer whose file_url carries the platform token', () => {
 		it('fails the item before any create: the token reaches neither the output nor the Veo API', async () => {
@@ -75,24 +50,5 @@ describe('what arrives is what it claims to be', () => {
 				expect(veo().requests).toHaveLength(0);
 			},
 		);
-	});
-
-	describe('a video host that never sends its headers', () => {
-		it('is reported as the time-out it is, not as a broken connection', async () => {
-			veo().inject({ path: 'download', kind: 'delay', delayMs: 60_000 });
-
-			const result = await runVeo(veo(), { ...makeVideo, options: { pollInterval: 1, maxWait: 3 } }, { continueOnFail: true });
-
-			const taskId = veo().creates()[0].taskId as string;
-			expect(json(result.items)).toEqual([
-				expect.objectContaining({
-					taskId,
-					error: `The video of task ${taskId} could not be downloaded: the video download did not finish within 15 seconds [item 0]`,
-				}),
-			]);
-			// A time-out is not tried again.
-			expect(veo().downloads()).toHaveLength(1);
-			expect(result.durationMs).toBeLessThan(20_000);
-		}, 40_000);
 	});
 });
