@@ -16,7 +16,7 @@ export const option: OperationOption = {
 };
 
 /** 1 to 3 reference images, by URL or from binary properties. */
-const images: ImageSpec = { layout: 'references', parameters: { url: [['imageUrls']], binary: [['imageBinaryFields']] } };
+const images: ImageSpec = { layout: 'references', maxImages: 3, parameters: { url: [['imageUrls']], binary: [['imageBinaryFields']] } };
 
 /** The service forces its ingredients model; the node sends it and shows no Model field. */
 export const create: CreateSpec = { action: 'ingredients2video', input: 'prompt', fixedModel: INGREDIENTS_MODEL, offers4k: false, images };

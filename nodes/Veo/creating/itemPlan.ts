@@ -18,7 +18,7 @@ import {
 	POLL_INTERVAL_MIN_S,
 } from '../helpers/limits';
 import type { CreateInput } from '../helpers/requestBody';
-import { buildCreateBody, MAX_INGREDIENT_IMAGES } from '../helpers/requestBody';
+import { buildCreateBody } from '../helpers/requestBody';
 import { fingerprintOf } from '../engine/createLedger';
 import type { BatchJob } from '../engine/videoBatch';
 import type { ItemResults } from '../output/itemResults';
@@ -78,7 +78,8 @@ export function planItems(
 }
 
 function planItem(ctx: IExecuteFunctions, itemIndex: number, input: CreateInput, callbackUrl: string | undefined): ItemPlan {
-	const body = buildCreateBody(input);
+	const binaryImages = binaryImagesOf(input);
+	const body = buildCreateBody(input, binaryImages);
 	const fingerprint = fingerprintOf(body);
 	if (callbackUrl) {
 		if (body.callback_url) {
@@ -118,7 +119,7 @@ function planItem(ctx: IExecuteFunctions, itemIndex: number, input: CreateInput,
 		pollIntervalMs: pollInterval * 1000,
 		maxConcurrent,
 		awaitsCallback: mode === 'callback',
-		binaryImages: binaryImagesOf(input, MAX_INGREDIENT_IMAGES),
+		binaryImages,
 		fingerprint,
 	};
 }

@@ -27,7 +27,7 @@ export const INGREDIENT_FIELDS = 'Image Binary Fields';
  * ingredients as listed), or undefined when its images are URLs. URL is the default: workflows made
  * before the choice existed have no `imageSource` and run as they did.
  */
-export function binaryImagesOf(input: BinaryImageInput, maxIngredients: number): BinaryImageRef[] | undefined {
+export function binaryImagesOf(input: BinaryImageInput): BinaryImageRef[] | undefined {
 	const source = input.imageSource;
 	if (source === undefined || source === null || source === '' || source === 'url') return undefined;
 	if (source !== 'binary') {
@@ -40,6 +40,7 @@ export function binaryImagesOf(input: BinaryImageInput, maxIngredients: number):
 	}
 	if (input.spec.images?.layout === 'references') {
 		const refs = refsIn(input.imageBinaryFields, INGREDIENT_FIELDS);
+		const maxIngredients = input.spec.images.maxImages ?? 1;
 		if (refs.length === 0 || refs.length > maxIngredients) {
 			throw new InputError(
 				INGREDIENT_FIELDS,

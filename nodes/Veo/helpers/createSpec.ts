@@ -17,6 +17,8 @@ export type ImageParameter =
 export interface ImageSpec {
 	/** 'frames': one first frame and an optional last frame; 'references': 1 to 3 reference images. */
 	layout: 'frames' | 'references';
+	/** 'references': the most images the service takes. */
+	maxImages?: number;
 	/** The parameters read for each source: [name, default (none when required)]. */
 	parameters: Record<ImageSource, Array<[ImageParameter, string?]>>;
 }

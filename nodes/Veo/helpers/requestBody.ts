@@ -53,13 +53,12 @@ export interface VeoCreateBody {
 	async: true;
 }
 
-export const MAX_INGREDIENT_IMAGES = 3;
-
 /**
  * Checks one item's parameters and turns them into the request body. Every rule the service would
- * enforce with a 400 is checked here, so a bad item is refused before anything is paid for.
+ * enforce with a 400 is checked here, so a bad item is refused before anything is paid for. Images
+ * from binary properties (`binaryImages`, checked by the caller) get their URLs from the upload.
  */
-export function buildCreateBody(input: CreateInput): VeoCreateBody {
+export function buildCreateBody(input: CreateInput, binaryImages = binaryImagesOf(input)): VeoCreateBody {
 	const { spec } = input;
 	const options = input.options ?? {};
 	const body: VeoCreateBody = { action: spec.action, model: spec.fixedModel ?? '', async: true };
@@ -71,7 +70,7 @@ export function buildCreateBody(input: CreateInput): VeoCreateBody {
 	} else {
 		if (!spec.fixedModel) body.model = requireModel(input.model);
 		body.prompt = requireText(input.prompt, 'Prompt', 'a description of the video to make');
-		body.image_urls = imagesFor(input);
+		body.image_urls = binaryImages ? [] : imagesFor(input);
 		if (body.image_urls.length === 0) delete body.image_urls;
 		Object.assign(body, generationOptions(options, spec, body.model));
 	}
@@ -82,8 +81,6 @@ export function buildCreateBody(input: CreateInput): VeoCreateBody {
 }
 
 function imagesFor(input: CreateInput): string[] {
-	// Binary images get their URLs from the upload, after every item is checked.
-	if (binaryImagesOf(input, MAX_INGREDIENT_IMAGES)) return [];
 	if (input.spec.images?.layout === 'frames') {
 		const first = singleUrl(input.firstFrameUrl, 'First Frame URL', true);
 		const last = singleUrl(input.lastFrameUrl, 'Last Frame URL', false);
@@ -94,10 +91,11 @@ function imagesFor(input: CreateInput): string[] {
 		if (urls.length === 0) {
 			throw new InputError('Image URLs', "The 'Image URLs' field is empty", 'Give 1 to 3 image URLs, separated by commas or new lines.');
 		}
-		if (urls.length > MAX_INGREDIENT_IMAGES) {
+		const max = input.spec.images.maxImages ?? 1;
+		if (urls.length > max) {
 			throw new InputError(
 				'Image URLs',
-				`The 'Image URLs' field holds ${urls.length} images, but ingredients to video takes at most ${MAX_INGREDIENT_IMAGES}`,
+				`The 'Image URLs' field holds ${urls.length} images, but ingredients to video takes at most ${max}`,
 			);
 		}
 		return urls.map((url) => requireUrl(url, 'Image URLs'));
