@@ -9,7 +9,7 @@ import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
 import type { Fault } from './emulator/types';
 import type { RunNodeResult } from './helpers/runNode';
-import { TOKEN, everyString, runVeo, useEmulator } from './nodes/Veo/fixture';
+import { TOKEN, everyString, runVeo, useEmulator, useScaledLooks } from './nodes/Veo/fixture';
 import type { RunVeoOptions } from './nodes/Veo/fixture';
 
 /**
@@ -62,6 +62,8 @@ async function tinyServer(answer: (req: http.IncomingMessage, res: http.ServerRe
 
 describe('security', () => {
 	const emulator = useEmulator();
+	// A lost create's task is looked for 3 s here instead of 30 s: the same answers, the same messages.
+	useScaledLooks();
 
 	async function createTask(prompt = 'a fox', finished = true): Promise<string> {
 		const answer = await fetch(`${emulator().baseUrl}/veo/videos`, {

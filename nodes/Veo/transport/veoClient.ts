@@ -24,11 +24,15 @@ export const DEFAULT_BASE_URL = 'https://api.acedata.cloud';
 /**
  * Each answer of the service has a total deadline (from the request to its last byte) and a size,
  * both enforced while it arrives (docs/hostile-hosts.md). A create may take a while to be accepted
- * (SUBMIT_TIMEOUT_MS, shared with the engine); a query should answer in a moment.
+ * (SUBMIT_TIMEOUT_MS, shared with the engine); a query should answer in a moment. An object, like
+ * TRANSFER_TIMES, so that tests can check these bounds scaled down to seconds.
  */
-const QUERY_TIMEOUT_MS = 30_000;
-/** All the pages of one listing (a look for the task of a lost create) together. */
-const LIST_TIMEOUT_MS = 30_000;
+export const ANSWER_TIMES = {
+	submitMs: SUBMIT_TIMEOUT_MS,
+	queryMs: 30_000,
+	/** All the pages of one listing (a look for the task of a lost create) together. */
+	listMs: 30_000,
+};
 const MiB = 1024 * 1024;
 /** An answer about one task (a create, a record) is a few KB. */
 const ONE_TASK_MAX_BYTES = 1 * MiB;
@@ -134,13 +138,13 @@ export async function createVeoClient(ctx: VeoNodeContext): Promise<VeoClient> {
 	return {
 		baseUrl,
 
-		async submit(body, timeoutMs = SUBMIT_TIMEOUT_MS) {
-			const deadline = deadlineIn(Math.min(timeoutMs, SUBMIT_TIMEOUT_MS));
+		async submit(body, timeoutMs = ANSWER_TIMES.submitMs) {
+			const deadline = deadlineIn(Math.min(timeoutMs, ANSWER_TIMES.submitMs));
 			return await post('/veo/videos', body as unknown as IDataObject, { deadline, maxBytes: ONE_TASK_MAX_BYTES });
 		},
 
 		async retrieve(taskId) {
-			const bounds = { deadline: deadlineIn(QUERY_TIMEOUT_MS), maxBytes: ONE_TASK_MAX_BYTES };
+			const bounds = { deadline: deadlineIn(ANSWER_TIMES.queryMs), maxBytes: ONE_TASK_MAX_BYTES };
 			const answer = await caught(async () => await post('/veo/tasks', { action: 'retrieve', id: taskId }, bounds));
 			if (!answer.ok) {
 				// A 404 about the task means the service does not know it; `no_api` means the Base URL is wrong.
@@ -152,8 +156,8 @@ export async function createVeoClient(ctx: VeoNodeContext): Promise<VeoClient> {
 			return record.id || record.response ? record : undefined;
 		},
 
-		async retrieveBatch(ids, timeoutMs = QUERY_TIMEOUT_MS) {
-			const deadline = deadlineIn(Math.min(timeoutMs, QUERY_TIMEOUT_MS));
+		async retrieveBatch(ids, timeoutMs = ANSWER_TIMES.queryMs) {
+			const deadline = deadlineIn(Math.min(timeoutMs, ANSWER_TIMES.queryMs));
 			const answer = await post('/veo/tasks', { action: 'retrieve_batch', ids }, { deadline, maxBytes: BATCH_MAX_BYTES });
 			return Array.isArray(answer.items) ? (answer.items as TaskRecord[]) : [];
 		},
@@ -161,7 +165,7 @@ export async function createVeoClient(ctx: VeoNodeContext): Promise<VeoClient> {
 		async listSince(createdAtMin) {
 			const records: TaskRecord[] = [];
 			// One deadline and one size for the whole listing, not for each of its pages.
-			const deadline = deadlineIn(LIST_TIMEOUT_MS);
+			const deadline = deadlineIn(ANSWER_TIMES.listMs);
 			let bytesLeft = LIST_MAX_BYTES;
 			for (let page = 0; page < MAX_LIST_PAGES; page++) {
 				const answer = await post(

@@ -4,6 +4,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeParameter
 import { AceDataCloudApi } from '../../../credentials/AceDataCloudApi.credentials';
 import { Veo } from '../../../nodes/Veo/Veo.node';
 import { stopAllChecks } from '../../../nodes/Veo/pause/resumeClaims';
+import { LOOK_AFTER_MS } from '../../../nodes/Veo/engine/taskAdoption';
 import { TRANSFER_TIMES } from '../../../nodes/Veo/transfers/transferDeadline';
 import { VeoEmulator } from '../../emulator/VeoEmulator';
 import type { VeoEmulatorOptions } from '../../emulator/VeoEmulator';
@@ -155,11 +156,28 @@ export async function finishedTaskAt(emulator: VeoEmulator, prompt = 'a fox'): P
 }
 
 /**
- * Scales the transfer deadlines down for the tests of one describe block (restored after each test),
- * so that a bound of minutes is checked in seconds of real time.
+ * Scales some of the node's time limits (an exported object or array of its production values) down for
+ * the tests of one describe block, restored after each test, so that a bound of seconds or minutes is
+ * checked in a fraction of the real time. The one test per mechanism that keeps the production value
+ * says so in its name: it ends with "(real time)".
  */
+export function useScaledTimes<T extends object>(limits: T, scaled: Partial<T>): void {
+	const saved = Array.isArray(limits) ? [...limits] : { ...limits };
+	beforeEach(() => Object.assign(limits, scaled));
+	afterEach(() => Object.assign(limits, saved));
+}
+
+/** The transfer deadlines (downloads, uploads), scaled down. */
 export function useTransferTimes(times: Partial<typeof TRANSFER_TIMES>): void {
-	const saved = { ...TRANSFER_TIMES };
-	beforeEach(() => Object.assign(TRANSFER_TIMES, times));
-	afterEach(() => Object.assign(TRANSFER_TIMES, saved));
+	useScaledTimes(TRANSFER_TIMES, times);
+}
+
+/**
+ * The looks for the task of a create whose answer was lost, scaled down from 0 to 30 s to 0 to 3 s:
+ * the same schedule, a tenth of the wait.
+ */
+export const SCALED_LOOKS = LOOK_AFTER_MS.map((ms) => ms / 10);
+
+export function useScaledLooks(): void {
+	useScaledTimes(LOOK_AFTER_MS, SCALED_LOOKS);
 }

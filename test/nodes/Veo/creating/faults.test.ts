@@ -94,7 +94,7 @@ describe('faults while creating videos', () => {
 		});
 
 		it(
-			'never sends a create again after a lost answer: looks for 30 s, then fails naming the time it may have been created',
+			'never sends a create again after a lost answer: looks for 30 s, then fails naming the time it may have been created (real time)',
 			async () => {
 				// item 0: the connection drops after sending; item 1: a 500; item 2 has item 0's prompt and goes through
 				emulator().inject({ path: '/veo/videos', kind: 'drop-before' });

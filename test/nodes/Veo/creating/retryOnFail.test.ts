@@ -3,7 +3,7 @@ import type { NodeApiError } from 'n8n-workflow';
 import { AceDataCloudApi } from '../../../../credentials/AceDataCloudApi.credentials';
 import { Veo } from '../../../../nodes/Veo/Veo.node';
 import { NODE_NAME, runNode } from '../../../helpers/runNode';
-import { runVeo, TOKEN, useEmulator } from '../fixture';
+import { runVeo, SCALED_LOOKS, TOKEN, useEmulator, useScaledLooks } from '../fixture';
 
 /**
  * n8n's Retry On Fail (node Settings) runs the whole node again after it throws, or when its first
@@ -13,6 +13,8 @@ import { runVeo, TOKEN, useEmulator } from '../fixture';
  */
 describe('Retry On Fail does not pay again', () => {
 	const emulator = useEmulator();
+	// The looks for a lost create's task last 3 s here instead of 30 s (faults.test.ts keeps them in real time).
+	useScaledLooks();
 	const textToVideo = (options: Record<string, unknown> = {}) => ({
 		operation: 'textToVideo',
 		prompt: '={{ $json.prompt }}',
@@ -33,8 +35,9 @@ describe('Retry On Fail does not pay again', () => {
 	});
 
 	it('a create whose answer was lost and whose task shows up only after the looks: the retry finds it, no second create', async () => {
-		// 504 at once; the task exists 32 s later, after the first try's 30 s of looks.
-		emulator().inject({ path: '/veo/videos', kind: 'late-create', status: 504, delayMs: 32_000 });
+		// 504 at once; the task exists only after the first try's looks are over.
+		const looksEnd = SCALED_LOOKS[SCALED_LOOKS.length - 1];
+		emulator().inject({ path: '/veo/videos', kind: 'late-create', status: 504, delayMs: looksEnd + 2000 });
 		const result = await runVeo(emulator(), textToVideo({ maxWait: 120 }), { items: [{ prompt: 'late' }], settings: retry });
 		const [task] = emulator().listTasks();
 		expect(emulator().requestsTo('/veo/videos')).toHaveLength(1);

@@ -37,7 +37,7 @@ describe('a callback only makes the node look at the batch', () => {
 	const resumeAddress = () => (emulator().creates()[0].body as { callback_url: string }).callback_url;
 
 	describe('a forged callback decides nothing', () => {
-		it('"succeeded" for a running task, with a video at another host: the execution keeps waiting and nothing is fetched', async () => {
+		it('"succeeded" for a running task, with a video at another host: the execution keeps waiting and nothing is fetched (real time)', async () => {
 			emulator().neverFinish('still running');
 			const first = await runVeo(emulator(), pauseFor(), { items: [{ prompt: 'still running' }], waitingWebhooks: n8n });
 			const taskId = emulator().listTasks()[0].id;
@@ -110,7 +110,7 @@ describe('a callback only makes the node look at the batch', () => {
 		await n8n.resumeTimedOut(first.executionId);
 	}, 30_000);
 
-	it("the last callback's look waits out a 429 with a long Retry-After, and the batch resumes", async () => {
+	it("the last callback's look waits out a 429 with a long Retry-After, and the batch resumes (real time)", async () => {
 		// The node's own check for missed callbacks (10 s after the pause) would resume it first.
 		const shipped = { ...missedCallbackChecks };
 		missedCallbackChecks.firstMs = 60_000;

@@ -1,7 +1,7 @@
 import { NodeApiError } from 'n8n-workflow';
 import type { INodeParameters } from 'n8n-workflow';
 
-import { TOKEN, json, runVeo, useEmulator } from '../fixture';
+import { TOKEN, json, runVeo, useEmulator, useScaledLooks } from '../fixture';
 
 /**
  * The service's errors, as the user meets them: a NodeApiError whose message says what to do, and
@@ -9,6 +9,8 @@ import { TOKEN, json, runVeo, useEmulator } from '../fixture';
  */
 describe('API errors, mapped', () => {
 	const emulator = useEmulator();
+	// A 5xx on a submit is a lost answer: its task is looked for, 3 s here instead of 30 s.
+	useScaledLooks();
 	const textToVideo: INodeParameters = { operation: 'textToVideo', prompt: 'A heron lands on a pier', waitForCompletion: false };
 
 	/** Creates a task straight at the emulator, so the Get Task cases do not depend on the submitting engine. */

@@ -31,7 +31,7 @@ describe('the video fetch', () => {
 	});
 
 	describe('a video host that never sends its headers', () => {
-		it('is reported as the time-out it is, not as a broken connection', async () => {
+		it('is reported as the time-out it is, not as a broken connection, at the 15 s floor (real time)', async () => {
 			veo().inject({ path: 'download', kind: 'delay', delayMs: 60_000 });
 
 			const result = await runVeo(veo(), { ...makeVideo, options: { pollInterval: 1, maxWait: 3 } }, { continueOnFail: true });
