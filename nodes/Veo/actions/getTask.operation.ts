@@ -40,7 +40,7 @@ const properties: INodeProperties[] = [
 
 export const description = updateDisplayOptions({ show: { operation: [option.value] } }, properties);
 
-interface Lookup {
+interface ItemQuery {
 	itemIndex: number;
 	taskIds: string[];
 	download?: DownloadSettings;
@@ -52,10 +52,10 @@ interface Lookup {
  */
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
 	const results = new ItemResults(this, this.getInputData().length);
-	const lookups: Lookup[] = [];
+	const queries: ItemQuery[] = [];
 	for (let itemIndex = 0; itemIndex < this.getInputData().length; itemIndex++) {
 		try {
-			lookups.push({
+			queries.push({
 				itemIndex,
 				taskIds: readTaskIds(this.getNodeParameter('taskIds', itemIndex)),
 				download: readDownloadSettings(this, itemIndex),
@@ -64,18 +64,18 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 			results.fail(itemIndex, error);
 		}
 	}
-	if (lookups.length === 0) return results.collect();
+	if (queries.length === 0) return results.collect();
 
 	const client = await createVeoClient(this);
 	let records: Map<string, TaskRecord>;
 	try {
-		records = await fetchRecords(this, client, [...new Set(lookups.flatMap((lookup) => lookup.taskIds))]);
+		records = await fetchRecords(this, client, [...new Set(queries.flatMap((query) => query.taskIds))]);
 	} catch (error) {
-		for (const lookup of lookups) results.fail(lookup.itemIndex, error);
+		for (const query of queries) results.fail(query.itemIndex, error);
 		return results.collect();
 	}
 
-	const found = lookups.flatMap(({ itemIndex, taskIds, download }) =>
+	const found = queries.flatMap(({ itemIndex, taskIds, download }) =>
 		taskIds.map((taskId) => {
 			const record = records.get(taskId);
 			return { itemIndex, taskId, settings: download, output: record ? taskOutput(record, taskId) : undefined };

@@ -136,7 +136,7 @@ interface Accepted {
 }
 
 /** A create whose answer was lost: its task may exist, and is looked for before anything else is decided. */
-interface Lookup {
+interface LostCreate {
 	job: BatchJob;
 	failure: ApiFailure;
 	sentAt: number;
@@ -162,7 +162,7 @@ class VideoBatch {
 
 	private readonly accepted = new Map<string, Accepted>();
 
-	private lookups: Lookup[] = [];
+	private lostCreates: LostCreate[] = [];
 
 	/** Task ids this run owns: a record among them is never adopted for another item. */
 	private readonly claimed = new Set<string>();
@@ -200,7 +200,7 @@ class VideoBatch {
 			return;
 		}
 		const failure = earlier.failure ?? { code: 'answer_lost', message: 'the answer to an earlier try was lost' };
-		this.lookups.push({ job: { ...job, body: earlier.body }, failure, sentAt: earlier.sentAt, failedAt: this.deps.now(), looks: 0 });
+		this.lostCreates.push({ job: { ...job, body: earlier.body }, failure, sentAt: earlier.sentAt, failedAt: this.deps.now(), looks: 0 });
 	}
 
 	async run(): Promise<Map<number, JobOutcome>> {
@@ -210,7 +210,7 @@ class VideoBatch {
 			if (this.stopRequested()) return this.abandon();
 			await this.lookAgain();
 			if (this.stopRequested()) return this.abandon();
-			if (this.queue.length === 0 && this.undecidedTasks().length === 0 && this.lookups.length === 0) return this.outcomes;
+			if (this.queue.length === 0 && this.undecidedTasks().length === 0 && this.lostCreates.length === 0) return this.outcomes;
 
 			await this.deps.sleep(Math.max(0, this.nextWake() - this.deps.now()));
 			if (this.stopRequested()) return this.abandon();
@@ -291,30 +291,30 @@ class VideoBatch {
 
 	/** Never sent again: the task is looked for now, and then at LOOK_AFTER_MS after the failure. */
 	private async lost(job: BatchJob, failure: ApiFailure, sentAt: number): Promise<void> {
-		const lookup: Lookup = { job, failure, sentAt, failedAt: this.deps.now(), looks: 0 };
-		this.lookups.push(lookup);
-		await this.look(lookup);
+		const lost: LostCreate = { job, failure, sentAt, failedAt: this.deps.now(), looks: 0 };
+		this.lostCreates.push(lost);
+		await this.look(lost);
 	}
 
 	private async lookAgain(): Promise<void> {
-		for (const lookup of [...this.lookups]) {
-			if (this.deps.now() >= this.nextLookAt(lookup)) await this.look(lookup);
+		for (const lost of [...this.lostCreates]) {
+			if (this.deps.now() >= this.nextLookAt(lost)) await this.look(lost);
 		}
 	}
 
-	private nextLookAt(lookup: Lookup): number {
-		return lookup.failedAt + LOOK_AFTER_MS[lookup.looks];
+	private nextLookAt(lost: LostCreate): number {
+		return lost.failedAt + LOOK_AFTER_MS[lost.looks];
 	}
 
-	private async look(lookup: Lookup): Promise<void> {
-		lookup.looks++;
-		const { job, failure, sentAt } = lookup;
+	private async look(lost: LostCreate): Promise<void> {
+		lost.looks++;
+		const { job, failure, sentAt } = lost;
 		const listed = await caught(async () => await this.deps.listSince(sentAt / 1000 - CLOCK_TOLERANCE_S));
 		if (!listed.ok) failureOrRethrow(listed.error);
 		const found = listed.ok ? adoptionOf(listed.value, job.body, sentAt, this.claimed) : { kind: 'none' as const };
-		const done = found.kind !== 'none' || lookup.looks >= LOOK_AFTER_MS.length;
+		const done = found.kind !== 'none' || lost.looks >= LOOK_AFTER_MS.length;
 		if (!done) return;
-		this.lookups = this.lookups.filter((other) => other !== lookup);
+		this.lostCreates = this.lostCreates.filter((other) => other !== lost);
 		if (found.kind === 'adopt') {
 			const taskId = String(found.record.id);
 			const answer = { task_id: taskId, trace_id: found.record.trace_id ?? null, recovered: true };
@@ -423,7 +423,7 @@ class VideoBatch {
 			this.nextPollAt(),
 			this.queue.length > 0 ? this.nextSubmitAt() : Infinity,
 			this.heldBySlots() ? this.lastProgressAt + Math.min(...this.queue.map((job) => job.maxWaitMs)) : Infinity,
-			...this.lookups.map((lookup) => this.nextLookAt(lookup)),
+			...this.lostCreates.map((lost) => this.nextLookAt(lost)),
 			...this.undecidedTasks().map((task) => this.deadline(task)),
 		);
 	}
@@ -438,7 +438,7 @@ class VideoBatch {
 		return Math.max(this.lastPollAt + POLL_GAP_MS, due);
 	}
 
-	/** When the predictor wants to look at this task; Infinity once it has had its timed looks. */
+	/** When the predictor wants to query this task; Infinity once it has had its predicted queries. */
 	private predictedQueryAt(task: Accepted): number {
 		if (task.predictedQueries >= MAX_PREDICTED_QUERIES) return Infinity;
 		return this.predictor.nextLook(task.acceptedAt, task.lastRunningAt);
@@ -468,7 +468,7 @@ class VideoBatch {
 
 	/** Tasks that may hold a slot at the service: ours not seen finished, and lost creates still looked for. */
 	private inFlight(): number {
-		return this.accepted.size + this.lookups.length;
+		return this.accepted.size + this.lostCreates.length;
 	}
 
 	private dequeue(job: BatchJob): void {
@@ -489,7 +489,7 @@ class VideoBatch {
 		for (const [taskId, task] of this.accepted) {
 			if (!task.decided) this.outcomes.set(task.job.key, { kind: 'abandoned', taskId, record: task.record });
 		}
-		for (const { job, failure, sentAt } of this.lookups) {
+		for (const { job, failure, sentAt } of this.lostCreates) {
 			this.outcomes.set(job.key, { kind: 'failed', failure, mayExist: true, sentAt });
 		}
 		return this.outcomes;

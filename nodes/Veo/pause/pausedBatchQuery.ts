@@ -5,7 +5,7 @@ import { callbackSaysFinished } from './callbackLedger';
 import { cancellableSleep } from '../helpers/cancellableSleep';
 import { pauseKey } from './resumeClaims';
 import type { Caught } from '../helpers/caught';
-import { SharedQueries, withLookRetries } from './sharedQueries';
+import { SharedQueries, withQueryRetries } from './sharedQueries';
 import type { TaskRecord } from '../helpers/taskRecord';
 import { recordFinished } from '../helpers/taskRecord';
 import type { VeoClient } from '../transport/veoClient';
@@ -20,7 +20,7 @@ export const CATCH_UP_MS = 10_000;
 const CATCH_UP_GAP_MS = 2000;
 
 const clock = { now: () => Date.now(), sleep: async (ms: number) => await cancellableSleep(ms) };
-const looks = new SharedQueries<Map<string, TaskRecord>>(clock);
+const queries = new SharedQueries<Map<string, TaskRecord>>(clock);
 
 /**
  * What the service's records say about a paused batch, on a callback's word. Anyone who knows the
@@ -38,13 +38,13 @@ export async function queryPausedBatch(
 	const ids = ledger.awaited.map((task) => task.taskId);
 	// One pause of one execution: the same key as its resume claim.
 	const batchKey = pauseKey(ctx.getExecutionId(), ids[0]);
-	const look = async () =>
-		await withLookRetries(async () => await looks.look(batchKey, async () => await fetchRecords(ctx, client, ids)), clock);
-	let records = await look();
+	const query = async () =>
+		await withQueryRetries(async () => await queries.query(batchKey, async () => await fetchRecords(ctx, client, ids)), clock);
+	let records = await query();
 	const until = Date.now() + CATCH_UP_MS;
 	while (records.ok && callbackSaysFinished(body) && !recordFinished(records.value.get(taskId)) && Date.now() + CATCH_UP_GAP_MS <= until) {
 		await cancellableSleep(CATCH_UP_GAP_MS);
-		records = await look();
+		records = await query();
 	}
 	return records;
 }

@@ -6,12 +6,12 @@ import { withRetries } from '../helpers/retry';
 /**
  * Every callback of a paused batch asks the service about the whole batch. A thousand callbacks (or
  * one forger repeating one) must not become a thousand queries against the service's 60 a second:
- * callbacks that arrive while a look is under way or due share the next one, and looks at one batch
- * start at least LOOK_GAP_MS apart (the service's poll gap).
+ * callbacks that arrive while a query is under way or due share the next one, and queries of one batch
+ * start at least QUERY_GAP_MS apart (the service's poll gap).
  */
-export const LOOK_GAP_MS = POLL_GAP_MS;
-/** A look that fails for a passing reason is tried again, Retry-After honoured, for this long in all. */
-export const LOOK_RETRY_MS = 30_000;
+export const QUERY_GAP_MS = POLL_GAP_MS;
+/** A query that fails for a passing reason is tried again, Retry-After honoured, for this long in all. */
+export const QUERY_RETRY_MS = 30_000;
 /** A batch no callback asked about for this long is forgotten. */
 const FORGET_AFTER_MS = 10 * 60_000;
 
@@ -20,7 +20,7 @@ export interface LookClock {
 	sleep(ms: number): Promise<void>;
 }
 
-/** One batch's looks: the one under way, the one callbacks wait to share, and when the last began. */
+/** One batch's queries: the one under way, the one callbacks wait to share, and when the last began. */
 class BatchQueries<T> {
 	private running: Promise<unknown> | undefined;
 
@@ -36,20 +36,20 @@ class BatchQueries<T> {
 	}
 
 	/**
-	 * The result of a look that starts after this call: a look already under way may have begun before
+	 * The result of a query that starts after this call: a query already under way may have begun before
 	 * the news this caller brings, so it is not reused; the next one is shared.
 	 */
-	async look(fetch: () => Promise<T>): Promise<Caught<T>> {
+	async query(fetch: () => Promise<T>): Promise<Caught<T>> {
 		this.lastAsked = this.clock.now();
 		this.next ??= this.startNext(fetch);
 		return await this.next;
 	}
 
 	private async startNext(fetch: () => Promise<T>): Promise<Caught<T>> {
-		// Always awaited, even when nothing runs: `look` must have stored this promise as `next` before
+		// Always awaited, even when nothing runs: `query` must have stored this promise as `next` before
 		// it is cleared below.
 		await this.running;
-		const wait = this.lastStart + LOOK_GAP_MS - this.clock.now();
+		const wait = this.lastStart + QUERY_GAP_MS - this.clock.now();
 		if (wait > 0) await this.clock.sleep(wait);
 		this.next = undefined;
 		this.lastStart = this.clock.now();
@@ -61,13 +61,13 @@ class BatchQueries<T> {
 	}
 }
 
-/** The looks of every batch this process is waiting on, by pause (execution and batch). */
+/** The queries of every batch this process is waiting on, by pause (execution and batch). */
 export class SharedQueries<T> {
 	private readonly batches = new Map<string, BatchQueries<T>>();
 
 	constructor(private readonly clock: LookClock) {}
 
-	async look(batchKey: string, fetch: () => Promise<T>): Promise<Caught<T>> {
+	async query(batchKey: string, fetch: () => Promise<T>): Promise<Caught<T>> {
 		const now = this.clock.now();
 		for (const [key, batch] of this.batches) if (now - batch.lastAsked > FORGET_AFTER_MS) this.batches.delete(key);
 		let batch = this.batches.get(batchKey);
@@ -75,21 +75,21 @@ export class SharedQueries<T> {
 			batch = new BatchQueries<T>(this.clock);
 			this.batches.set(batchKey, batch);
 		}
-		return await batch.look(fetch);
+		return await batch.query(fetch);
 	}
 }
 
 /**
- * Runs `look` until it succeeds, a failure is not a passing one, or LOOK_RETRY_MS would pass (the
- * loop is helpers/retry.ts). The service does not repeat a callback: when the last task's look fails,
+ * Runs `query` until it succeeds, a failure is not a passing one, or QUERY_RETRY_MS would pass (the
+ * loop is helpers/retry.ts). The service does not repeat a callback: when the last task's query fails,
  * nothing else would ever resume the batch, so a Retry-After of 30 s is waited out here (the read
  * retries give up beyond 10 s). Its pauses cannot be cancelled: a callback has no execution to stop.
  */
-export async function withLookRetries<T>(
-	look: () => Promise<Caught<T>>,
+export async function withQueryRetries<T>(
+	query: () => Promise<Caught<T>>,
 	clock: LookClock,
 	random: () => number = Math.random,
 ): Promise<Caught<T>> {
-	const policy = { firstDelayMs: LOOK_GAP_MS, withinMs: LOOK_RETRY_MS };
-	return (await withRetries(look, policy, { sleep: async (ms) => await clock.sleep(ms), now: () => clock.now(), random })).outcome;
+	const policy = { firstDelayMs: QUERY_GAP_MS, withinMs: QUERY_RETRY_MS };
+	return (await withRetries(query, policy, { sleep: async (ms) => await clock.sleep(ms), now: () => clock.now(), random })).outcome;
 }
