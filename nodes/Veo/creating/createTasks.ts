@@ -144,7 +144,7 @@ export async function createTasks(
 	});
 	// Nothing of the run outlives it: whatever is still under way is cut off and has let go.
 	scope.end();
-	await downloads.settled();
+	await downloads.allEnded();
 	if (!run.ok) results.abort(run.error, atStop.submit && stoppedSubmitNote(atStop.submit));
 	if (awaited.length === 0) return results.collect();
 	return await pauseForCallbacks(this, client, results, awaited, Math.max(...plans.map((plan) => plan.maxWaitMs)));

@@ -6,7 +6,7 @@ import { caught } from './caught';
 
 /**
  * The one loop that asks again after a passing failure: reads (readRetry.ts) and a paused batch's
- * looks (pause/sharedQueries.ts). What differs between them is a policy; the schedule is backoffMs
+ * queries (pause/sharedQueries.ts). What differs between them is a policy; the schedule is backoffMs
  * (shared with the pacer's refusal back-off). Creates never come here: a second create can be a
  * second paid video.
  */

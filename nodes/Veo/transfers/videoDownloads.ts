@@ -74,7 +74,7 @@ export class VideoDownloads {
 
 	/** Waits for every download, then adds every entry in order; throws the failure that ended the run. */
 	async finish(): Promise<void> {
-		await this.settled();
+		await this.allEnded();
 		// It fails the node: nothing else is added.
 		if (this.decisive) await this.addTask(this.decisive);
 		for (const entry of this.entries) {
@@ -91,7 +91,7 @@ export class VideoDownloads {
 	}
 
 	/** Waits for every download queued so far (and any queued meanwhile) to end; adds nothing. */
-	async settled(): Promise<void> {
+	async allEnded(): Promise<void> {
 		for (let waited = 0; waited < this.entries.length; ) {
 			const pending = this.entries.slice(waited).flatMap((entry) => ('job' in entry ? [entry.download] : []));
 			waited = this.entries.length;
