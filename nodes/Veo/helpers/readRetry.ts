@@ -3,7 +3,7 @@ import { isTransient } from './apiFailure';
 import type { Caught } from './caught';
 import { caught } from './caught';
 import type { RetryPolicy } from './retry';
-import { retryDelayMs, withRetries } from './retry';
+import { withRetries } from './retry';
 
 /**
  * Reads (task look-ups, video downloads) cost nothing and change nothing, so a passing failure of one
@@ -27,12 +27,8 @@ export interface RetryOptions {
 	random?: () => number;
 }
 
-const READ_POLICY: RetryPolicy = { firstDelayMs: READ_RETRY_FIRST_MS, maxTries: READ_ATTEMPTS, maxRetryAfterMs: READ_RETRY_MAX_MS };
-
-/** How long to pause before try `attempt + 1`, or undefined when it is not worth waiting for. */
-export function readRetryDelayMs(attempt: number, failure: ApiFailure, random: () => number = Math.random): number | undefined {
-	return retryDelayMs(attempt, failure, READ_POLICY, random);
-}
+/** How reads are asked again (the loop and its delays are retry.ts's). */
+export const READ_POLICY: RetryPolicy = { firstDelayMs: READ_RETRY_FIRST_MS, maxTries: READ_ATTEMPTS, maxRetryAfterMs: READ_RETRY_MAX_MS };
 
 /**
  * Runs a read, asking again after passing failures (retry.ts). Reports how the last try ended, plus

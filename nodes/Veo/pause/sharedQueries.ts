@@ -7,9 +7,8 @@ import { withRetries } from '../helpers/retry';
  * Every callback of a paused batch asks the service about the whole batch. A thousand callbacks (or
  * one forger repeating one) must not become a thousand queries against the service's 60 a second:
  * callbacks that arrive while a query is under way or due share the next one, and queries of one batch
- * start at least QUERY_GAP_MS apart (the service's poll gap).
+ * start at least POLL_GAP_MS apart (the service's poll gap).
  */
-export const QUERY_GAP_MS = POLL_GAP_MS;
 /** A query that fails for a passing reason is tried again, Retry-After honoured, for this long in all. */
 export const QUERY_RETRY_MS = 30_000;
 /** A batch no callback asked about for this long is forgotten. */
@@ -49,7 +48,7 @@ class BatchQueries<T> {
 		// Always awaited, even when nothing runs: `query` must have stored this promise as `next` before
 		// it is cleared below.
 		await this.running;
-		const wait = this.lastStart + QUERY_GAP_MS - this.clock.now();
+		const wait = this.lastStart + POLL_GAP_MS - this.clock.now();
 		if (wait > 0) await this.clock.sleep(wait);
 		this.next = undefined;
 		this.lastStart = this.clock.now();
@@ -90,6 +89,6 @@ export async function withQueryRetries<T>(
 	clock: LookClock,
 	random: () => number = Math.random,
 ): Promise<Caught<T>> {
-	const policy = { firstDelayMs: QUERY_GAP_MS, withinMs: QUERY_RETRY_MS };
+	const policy = { firstDelayMs: POLL_GAP_MS, withinMs: QUERY_RETRY_MS };
 	return (await withRetries(query, policy, { sleep: async (ms) => await clock.sleep(ms), now: () => clock.now(), random })).outcome;
 }

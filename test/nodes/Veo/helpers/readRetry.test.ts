@@ -2,10 +2,11 @@ import type { ApiFailure } from '../../../../nodes/Veo/helpers/apiFailure';
 import { failureOf } from '../../../../nodes/Veo/helpers/apiFailure';
 import {
 	READ_ATTEMPTS,
+	READ_POLICY,
 	READ_RETRY_MAX_MS,
-	readRetryDelayMs,
 	withReadRetries,
 } from '../../../../nodes/Veo/helpers/readRetry';
+import { retryDelayMs } from '../../../../nodes/Veo/helpers/retry';
 
 class Failed extends Error {
 	constructor(readonly failure: ApiFailure) {
@@ -26,16 +27,16 @@ function flaky(...errors: Error[]) {
 	return read;
 }
 
-describe('readRetryDelayMs: the pause before asking again', () => {
+describe('the read policy: the pause before asking again', () => {
 	it('is exponential from half a second, with jitter between half and all of it', () => {
 		const failure = busy.failure;
-		expect([0, 1, 2].map((attempt) => readRetryDelayMs(attempt, failure, () => 1))).toEqual([500, 1000, 2000]);
-		expect([0, 1, 2].map((attempt) => readRetryDelayMs(attempt, failure, () => 0))).toEqual([250, 500, 1000]);
+		expect([0, 1, 2].map((attempt) => retryDelayMs(attempt, failure, READ_POLICY, () => 1))).toEqual([500, 1000, 2000]);
+		expect([0, 1, 2].map((attempt) => retryDelayMs(attempt, failure, READ_POLICY, () => 0))).toEqual([250, 500, 1000]);
 	});
 
 	it('honours a Retry-After, unless it is too long to wait for a look-up', () => {
-		expect(readRetryDelayMs(0, { ...busy.failure, retryAfterMs: 1500 })).toBe(1500);
-		expect(readRetryDelayMs(0, { ...busy.failure, retryAfterMs: READ_RETRY_MAX_MS + 1 })).toBeUndefined();
+		expect(retryDelayMs(0, { ...busy.failure, retryAfterMs: 1500 }, READ_POLICY)).toBe(1500);
+		expect(retryDelayMs(0, { ...busy.failure, retryAfterMs: READ_RETRY_MAX_MS + 1 }, READ_POLICY)).toBeUndefined();
 	});
 });
 

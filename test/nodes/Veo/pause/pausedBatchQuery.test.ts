@@ -1,6 +1,6 @@
 import { CATCH_UP_MS } from '../../../../nodes/Veo/pause/pausedBatchQuery';
 import { missedCallbackChecks } from '../../../../nodes/Veo/pause/missedCallbacks';
-import { QUERY_GAP_MS } from '../../../../nodes/Veo/pause/sharedQueries';
+import { POLL_GAP_MS } from '../../../../nodes/Veo/helpers/limits';
 import { VeoEmulator } from '../../../emulator/VeoEmulator';
 import { WaitingWebhooks } from '../../../helpers/waitingWebhooks';
 import { json, QUICK, runVeo, useEmulator } from '../fixture';
@@ -102,7 +102,7 @@ describe('a callback only makes the node look at the batch', () => {
 		expect(answers.every((answer) => answer.status === 200)).toBe(true);
 		const looks = emulator().queries().length - before;
 		expect(looks).toBeGreaterThanOrEqual(1);
-		expect(looks).toBeLessThanOrEqual(Math.ceil((seconds * 1000) / QUERY_GAP_MS) + 1);
+		expect(looks).toBeLessThanOrEqual(Math.ceil((seconds * 1000) / POLL_GAP_MS) + 1);
 
 		const strangers = await Promise.all(Array.from({ length: 100 }, async () => await post(done.url, { task_id: 'not-ours', success: true })));
 		expect(strangers.every((answer) => answer.status === 404)).toBe(true);

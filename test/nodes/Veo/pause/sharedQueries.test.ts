@@ -1,4 +1,5 @@
-import { QUERY_GAP_MS, QUERY_RETRY_MS, SharedQueries, withQueryRetries } from '../../../../nodes/Veo/pause/sharedQueries';
+import { POLL_GAP_MS } from '../../../../nodes/Veo/helpers/limits';
+import { QUERY_RETRY_MS, SharedQueries, withQueryRetries } from '../../../../nodes/Veo/pause/sharedQueries';
 import type { Caught } from '../../../../nodes/Veo/helpers/caught';
 import { VeoRequestError } from '../../../../nodes/Veo/transport/veoClient';
 import { fakeClock } from '../fakeClock';
@@ -33,7 +34,7 @@ describe('SharedQueries: the queries of one paused batch', () => {
 			{ ok: true, value: 2 },
 			{ ok: true, value: 2 },
 		]);
-		expect(clock.pauses).toEqual([QUERY_GAP_MS]);
+		expect(clock.pauses).toEqual([POLL_GAP_MS]);
 	});
 
 	it('keeps batches apart', async () => {
