@@ -78,8 +78,8 @@ export function planItems(
 }
 
 function planItem(ctx: IExecuteFunctions, itemIndex: number, input: CreateInput, callbackUrl: string | undefined): ItemPlan {
+	const body = buildCreateBody(input);
 	const binaryImages = binaryImagesOf(input);
-	const body = buildCreateBody(input, binaryImages);
 	const fingerprint = fingerprintOf(body);
 	if (callbackUrl) {
 		if (body.callback_url) {

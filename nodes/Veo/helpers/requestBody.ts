@@ -56,9 +56,9 @@ export interface VeoCreateBody {
 /**
  * Checks one item's parameters and turns them into the request body. Every rule the service would
  * enforce with a 400 is checked here, so a bad item is refused before anything is paid for. Images
- * from binary properties (`binaryImages`, checked by the caller) get their URLs from the upload.
+ * from binary properties are checked by name here and get their URLs from the upload.
  */
-export function buildCreateBody(input: CreateInput, binaryImages = binaryImagesOf(input)): VeoCreateBody {
+export function buildCreateBody(input: CreateInput): VeoCreateBody {
 	const { spec } = input;
 	const options = input.options ?? {};
 	const body: VeoCreateBody = { action: spec.action, model: spec.fixedModel ?? '', async: true };
@@ -70,7 +70,8 @@ export function buildCreateBody(input: CreateInput, binaryImages = binaryImagesO
 	} else {
 		if (!spec.fixedModel) body.model = requireModel(input.model);
 		body.prompt = requireText(input.prompt, 'Prompt', 'a description of the video to make');
-		body.image_urls = binaryImages ? [] : imagesFor(input);
+		// The images are checked after the prompt, as the panel lists them, whatever their source.
+		body.image_urls = binaryImagesOf(input) ? [] : imagesFor(input);
 		if (body.image_urls.length === 0) delete body.image_urls;
 		Object.assign(body, generationOptions(options, spec, body.model));
 	}

@@ -62,6 +62,15 @@ describe('buildCreateBody: parameters to the POST /veo/videos body', () => {
 		});
 	});
 
+	it.each([
+		['URL', { firstFrameUrl: '' }],
+		['Binary Field', { imageSource: 'binary', firstFrameBinaryField: '' }],
+	])('checks the fields in the order the panel lists them: an empty prompt is named before an empty first frame (%s)', (_source, images) => {
+		const input = { spec: imageToVideo.create, model: 'veo3', prompt: '', ...images };
+		expect(() => buildCreateBody(input)).toThrow("The 'Prompt' field is empty");
+		expect(() => buildCreateBody({ ...input, prompt: 'p' })).toThrow(/^The 'First Frame (URL|Binary Field)' field is empty/);
+	});
+
 	it('keeps an image address with commas in its path as one image, and splits where the next address starts', () => {
 		const cdn = 'https://res.cloudinary.com/demo/image/upload/w_400,h_300,c_fill/hat.png';
 		expect(buildCreateBody({ spec: imageToVideo.create, prompt: 'p', model: 'veo3', firstFrameUrl: cdn }).image_urls).toEqual([cdn]);
