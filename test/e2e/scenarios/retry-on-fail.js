@@ -4,7 +4,9 @@
  * fails at the service, two tries: the retry waits for the tasks the first try created instead of
  * creating (and paying for) them again, and fails with the same error, naming both tasks. Inside Loop
  * Over Items, each iteration is a new run of the node and creates its own video, even for the same prompt.
- * The workflow is test/e2e/workflows/retry-on-fail.json.
+ * A create whose answer is lost (a 504) and whose task shows up only after the first try's looks (30 s):
+ * the retry looks for it again and adopts it, it does not send the create again. The workflows are
+ * test/e2e/workflows/retry-on-fail*.json.
  */
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
@@ -13,12 +15,15 @@ const { executeOk, since } = require('../checks');
 
 const WORKFLOW = 'veoE2eRetryOnFail1';
 const LOOP_WORKFLOW = 'veoE2eRetryLoop01';
+const LOST_WORKFLOW = 'veoE2eRetryLost01';
+/** When the lost create's task appears: after the first try's last look (LOOK_AFTER_MS ends at 30 s). */
+const LATE_TASK_MS = 35_000;
 const readWorkflow = (file) => JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'workflows', file), 'utf8'));
 
 module.exports = {
 	name: 'retry-on-fail',
 	about: 'Retry On Fail: one create per item, the retry waits for the first try\'s tasks',
-	workflows: () => [readWorkflow('retry-on-fail.json'), readWorkflow('retry-on-fail-loop.json')],
+	workflows: () => [readWorkflow('retry-on-fail.json'), readWorkflow('retry-on-fail-loop.json'), readWorkflow('retry-on-fail-lost.json')],
 	async run(ctx) {
 		const { instance, emu } = ctx;
 
@@ -45,6 +50,20 @@ module.exports = {
 			assert.equal(runs.length, 2, 'the Veo node ran once per iteration');
 			const taskIds = runs.map((run) => run.data.main[0][0].json.taskId);
 			assert.deepEqual(taskIds, seen.creates.map((request) => request.taskId), 'each iteration reports its own task');
+		});
+
+		await ctx.check('Retry On Fail after a lost create answer: the retry adopts the late task, one create in all', async () => {
+			const mark = emu.requests.length;
+			emu.inject({ path: '/veo/videos', kind: 'late-create', status: 504, delayMs: LATE_TASK_MS });
+			const result = await instance.execute(LOST_WORKFLOW);
+			const runJson = executeOk(result, LOST_WORKFLOW);
+			const seen = since(emu, mark);
+			assert.equal(seen.creates.length, 1, 'the create was sent once, by the first try');
+			const task = emu.listTasks().find((t) => t.request.prompt === 'A lighthouse whose create answer is lost on the way back');
+			assert.ok(task, 'the emulator created the task late');
+			const output = runJson.data.resultData.runData.Veo.at(-1).data.main[0];
+			// The first try's last look is at 30 s, before the task exists: only the retry can have found it.
+			assert.deepEqual(output.map((item) => [item.json.taskId, item.json.state]), [[task.id, 'succeeded']], 'the retry output the late task');
 		});
 	},
 };
