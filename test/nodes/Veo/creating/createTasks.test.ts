@@ -1,6 +1,6 @@
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-import { json, runVeo, useEmulator } from '../fixture';
+import { json, QUICK, runVeo, useEmulator } from '../fixture';
 
 /** What every creating operation shares: many items, waiting, failures, cancel, continue-on-fail. */
 describe('creating videos', () => {
@@ -209,5 +209,25 @@ describe("Wait for Video (node version 2) and version 1's switch", () => {
 		emulator().reset();
 		const v2 = await runVeo(emulator(), { ...textToVideo, waitForCompletion: false }, { typeVersion: 2 });
 		expect(json(v2.items)[0]).toMatchObject({ state: 'succeeded' });
+	});
+});
+
+describe("Don't Wait with more items than the service has slots", () => {
+	// Two videos in the making at once per token, each taking 2 s.
+	const emulator = useEmulator({ ...QUICK, maxInFlight: 2, pendingMs: 500, runningMs: 1500 });
+
+	it('submits every item as the service frees slots (one accepted create each), then outputs them all as submitted, in input order', async () => {
+		const items = ['one', 'two', 'three', 'four', 'five'].map((prompt) => ({ prompt }));
+		const result = await runVeo(emulator(), { operation: 'textToVideo', prompt: '={{ $json.prompt }}', waitMode: 'none' }, { items });
+
+		expect(result.error).toBeUndefined();
+		const tasks = emulator().listTasks();
+		expect(emulator().creates()).toHaveLength(5);
+		expect(emulator().requestsTo('/veo/videos').filter((request) => request.status === 429).length).toBeGreaterThan(0);
+		expect(json(result.items).map((item) => [item.taskId, item.state])).toEqual(tasks.map((task) => [task.id, 'submitted']));
+		expect(tasks.map((task) => task.request.prompt)).toEqual(['one', 'two', 'three', 'four', 'five']);
+		expect(result.items.map((item) => item.pairedItem)).toEqual(items.map((_, item) => ({ item })));
+		// A refused create is tried again after its back-off (429s are free); the node ends once the last is in.
+		expect(result.durationMs).toBeGreaterThanOrEqual(2000);
 	});
 });
