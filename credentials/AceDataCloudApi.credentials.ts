@@ -8,6 +8,7 @@ import type {
 } from 'n8n-workflow';
 
 import { MIN_SECRET_LENGTH } from '../nodes/Veo/helpers/apiFailure';
+import { BASE_URL_REFUSED, isWebAddress } from '../nodes/Veo/helpers/webAddress';
 
 export class AceDataCloudApi implements ICredentialType {
 	name = 'aceDataCloudApi';
@@ -72,6 +73,8 @@ export class AceDataCloudApi implements ICredentialType {
 				`The API Token is too short to be a token (under ${MIN_SECRET_LENGTH} characters): paste the whole token of your Ace Data Cloud application`,
 			);
 		}
+		// As the node does (createVeoClient): otherwise Test reports the HTTP library's "Invalid URL".
+		if (!toPlatform && !isWebAddress(address)) throw new Error(`${BASE_URL_REFUSED.message}. ${BASE_URL_REFUSED.advice}`);
 		const headers = { ...requestOptions.headers };
 		for (const name of Object.keys(headers)) if (name.toLowerCase() === 'authorization') delete headers[name];
 		if (token) headers.Authorization = `Bearer ${String(token)}`;

@@ -40,6 +40,17 @@ describe('Ace Data Cloud API credential', () => {
 		expect(emulator().requests.map((r) => r.headers.authorization)).toEqual(emulator().requests.map(() => 'Bearer abcdef'));
 	});
 
+	it.each(['ftp://api.acedata.cloud', 'api.acedata.cloud', 'file:///etc/passwd'])(
+		'refuses a Base URL that is not an http(s) address (%j) with that reason, sending nothing',
+		async (baseUrl) => {
+			const result = await testCredential(new AceDataCloudApi(), { apiToken: TOKEN, baseUrl });
+			expect(result.ok).toBe(false);
+			expect(result.message).toMatch(/The 'Base URL' of the Ace Data Cloud API credential is not an http or https address/);
+			expect(result.message).not.toContain(TOKEN);
+			expect(emulator().requests).toHaveLength(0);
+		},
+	);
+
 	it('accepts a base URL with a trailing slash', async () => {
 		const result = await testCredential(new AceDataCloudApi(), { apiToken: TOKEN, baseUrl: `${emulator().baseUrl}/` });
 		expect(result.ok).toBe(true);

@@ -12,7 +12,7 @@ import { failureFromAnswer, MIN_SECRET_LENGTH, scrubDeep, scrubFailure, scrubTex
 import type { VeoCreateBody } from '../helpers/requestBody';
 import { caught, caughtSync } from '../helpers/caught';
 import { SUBMIT_TIMEOUT_MS } from '../helpers/limits';
-import { isWebAddress } from '../helpers/webAddress';
+import { BASE_URL_REFUSED, isWebAddress } from '../helpers/webAddress';
 import type { TaskRecord } from '../helpers/taskRecord';
 import type { Deadline } from '../helpers/deadline';
 import { deadlineIn, msLeft } from '../helpers/deadline';
@@ -94,12 +94,7 @@ export async function createVeoClient(ctx: VeoNodeContext): Promise<VeoClient> {
 	const credentials = await ctx.getCredentials(CREDENTIAL_NAME);
 	const baseUrl = String(credentials.baseUrl || DEFAULT_BASE_URL).trim().replace(/\/+$/, '');
 	if (!isWebAddress(baseUrl)) {
-		// The value is not quoted back: a token pasted into the wrong field would end up in the message.
-		throw new NodeOperationError(
-			ctx.getNode(),
-			"The 'Base URL' of the Ace Data Cloud API credential is not an http or https address",
-			{ description: 'Open the credential and set Base URL to https://api.acedata.cloud (or the http(s) address of your own gateway).' },
-		);
+		throw new NodeOperationError(ctx.getNode(), BASE_URL_REFUSED.message, { description: BASE_URL_REFUSED.advice });
 	}
 	const token = String(credentials.apiToken ?? '').trim();
 	if (token.length < MIN_SECRET_LENGTH) {
