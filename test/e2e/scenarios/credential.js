@@ -19,7 +19,7 @@ module.exports = {
 	async run(ctx) {
 		const { instance, emu, baseUrl } = ctx;
 
-		await ctx.check(`n8n start: node and credential types registered, example node versions known, credential test good and bad`, async () => {
+		await ctx.check(`n8n start: node and credential types registered, example node versions known, credential test good and bad, a short token, a Base URL without http(s)`, async () => {
 			await ctx.startServer();
 			const nodes = await instance.rest('GET', '/types/nodes.json');
 			assert.equal(nodes.status, 200, `/types/nodes.json: ${nodes.status}`);
@@ -60,9 +60,9 @@ module.exports = {
 			assert.ok(toolNode, 'the agent example holds the Veo tool node');
 
 			const mark = emu.requests.length;
-			const testCred = (apiToken) =>
+			const testCred = (apiToken, url = baseUrl) =>
 				instance.rest('POST', '/rest/credentials/test', {
-					credentials: { id: CRED_ID, name: CRED_NAME, type: 'aceDataCloudApi', data: { apiToken, baseUrl } },
+					credentials: { id: CRED_ID, name: CRED_NAME, type: 'aceDataCloudApi', data: { apiToken, baseUrl: url } },
 				});
 			const good = await testCred(TOKEN);
 			assert.equal(good.status, 200, JSON.stringify(good.body));
@@ -88,6 +88,13 @@ module.exports = {
 			assert.equal(short.body.data.status, 'Error', `short token: ${JSON.stringify(short.body)}`);
 			assert.match(short.body.data.message, /API Token is too short to be a token \(under 6 characters\)/);
 			assert.equal(emu.requests.length, beforeShort, 'the short token was not sent');
+
+			// A Base URL without http(s): the Test says so in the node's words, not the HTTP library's.
+			const noScheme = await testCred(TOKEN, baseUrl.replace(/^http:\/\//, ''));
+			assert.equal(noScheme.body.data.status, 'Error', `Base URL without a scheme: ${JSON.stringify(noScheme.body)}`);
+			assert.match(noScheme.body.data.message, /The 'Base URL' of the Ace Data Cloud API credential is not an http or https address/);
+			assert.ok(!JSON.stringify(noScheme.body).includes(TOKEN), 'the token is not quoted back');
+			assert.equal(emu.requests.length, beforeShort, 'nothing was sent');
 		});
 	},
 };
