@@ -1,7 +1,6 @@
 import { NodeOperationError } from 'n8n-workflow';
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
-import { binaryImagesOf } from '../helpers/binaryImageRefs';
 import type { BinaryImageRef } from '../helpers/binaryImageRefs';
 import { caughtSync } from '../helpers/caught';
 import { InputError } from '../helpers/inputError';
@@ -18,7 +17,7 @@ import {
 	POLL_INTERVAL_MIN_S,
 } from '../helpers/limits';
 import type { CreateInput } from '../helpers/requestBody';
-import { buildCreateBody } from '../helpers/requestBody';
+import { buildCreateRequest } from '../helpers/requestBody';
 import { fingerprintOf } from '../engine/createLedger';
 import type { BatchJob } from '../engine/videoBatch';
 import type { ItemResults } from '../output/itemResults';
@@ -78,8 +77,7 @@ export function planItems(
 }
 
 function planItem(ctx: IExecuteFunctions, itemIndex: number, input: CreateInput, callbackUrl: string | undefined): ItemPlan {
-	const body = buildCreateBody(input);
-	const binaryImages = binaryImagesOf(input);
+	const { body, binaryImages } = buildCreateRequest(input);
 	const fingerprint = fingerprintOf(body);
 	if (callbackUrl) {
 		if (body.callback_url) {

@@ -1,4 +1,5 @@
 import { binaryImagesOf } from './binaryImageRefs';
+import type { BinaryImageRef } from './binaryImageRefs';
 import type { CreateSpec } from './createSpec';
 import { InputError } from './inputError';
 import { oneEntry, oneOf, optionalText, requireText, requireUrl, shown } from './fieldValues';
@@ -53,15 +54,22 @@ export interface VeoCreateBody {
 	async: true;
 }
 
+/** One item's create: the body to send, and the binary images to upload first (their URLs complete it). */
+export interface CreateRequest {
+	body: VeoCreateBody;
+	binaryImages?: BinaryImageRef[];
+}
+
 /**
- * Checks one item's parameters and turns them into the request body. Every rule the service would
- * enforce with a 400 is checked here, so a bad item is refused before anything is paid for. Images
- * from binary properties are checked by name here and get their URLs from the upload.
+ * Checks one item's parameters, in the order the panel lists them, and turns them into the request.
+ * Every rule the service would enforce with a 400 is checked here, so a bad item is refused before
+ * anything is paid for.
  */
-export function buildCreateBody(input: CreateInput): VeoCreateBody {
+export function buildCreateRequest(input: CreateInput): CreateRequest {
 	const { spec } = input;
 	const options = input.options ?? {};
 	const body: VeoCreateBody = { action: spec.action, model: spec.fixedModel ?? '', async: true };
+	let binaryImages: BinaryImageRef[] | undefined;
 
 	if (spec.input === 'videoId') {
 		// The 1080p of an Ingredients video is asked for with the model that made it.
@@ -70,15 +78,15 @@ export function buildCreateBody(input: CreateInput): VeoCreateBody {
 	} else {
 		if (!spec.fixedModel) body.model = requireModel(input.model);
 		body.prompt = requireText(input.prompt, 'Prompt', 'a description of the video to make');
-		// The images are checked after the prompt, as the panel lists them, whatever their source.
-		body.image_urls = binaryImagesOf(input) ? [] : imagesFor(input);
+		binaryImages = binaryImagesOf(input);
+		body.image_urls = binaryImages ? [] : imagesFor(input);
 		if (body.image_urls.length === 0) delete body.image_urls;
 		Object.assign(body, generationOptions(options, spec, body.model));
 	}
 
 	const callbackUrl = optionalText(options.callbackUrl, 'Callback URL');
 	if (callbackUrl !== undefined) body.callback_url = requireUrl(callbackUrl, 'Callback URL', ['https:']);
-	return body;
+	return { body, binaryImages };
 }
 
 function imagesFor(input: CreateInput): string[] {

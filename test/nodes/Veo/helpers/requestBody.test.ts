@@ -4,14 +4,14 @@ import * as ingredientsToVideo from '../../../../nodes/Veo/actions/ingredientsTo
 import * as textToVideo from '../../../../nodes/Veo/actions/textToVideo.operation';
 import { InputError } from '../../../../nodes/Veo/helpers/inputError';
 import type { CreateInput } from '../../../../nodes/Veo/helpers/requestBody';
-import { buildCreateBody } from '../../../../nodes/Veo/helpers/requestBody';
+import { buildCreateRequest } from '../../../../nodes/Veo/helpers/requestBody';
 
 const IMAGE = 'https://example.com/a.png';
 const IMAGE_B = 'https://example.com/b.png';
 
-describe('buildCreateBody: parameters to the POST /veo/videos body', () => {
+describe('buildCreateRequest: parameters to the POST /veo/videos body', () => {
 	it('text to video sends action, model, prompt and async, and nothing the user did not set', () => {
-		expect(buildCreateBody({ spec: textToVideo.create, prompt: '  a cat  ', model: 'veo31-fast' })).toEqual({
+		expect(buildCreateRequest({ spec: textToVideo.create, prompt: '  a cat  ', model: 'veo31-fast' }).body).toEqual({
 			action: 'text2video',
 			model: 'veo31-fast',
 			prompt: 'a cat',
@@ -21,12 +21,12 @@ describe('buildCreateBody: parameters to the POST /veo/videos body', () => {
 
 	it('sends every generation option the user set, in the service field names', () => {
 		expect(
-			buildCreateBody({
+			buildCreateRequest({
 				spec: textToVideo.create,
 				prompt: 'a cat',
 				model: 'veo31',
 				options: { aspectRatio: '9:16', resolution: '4k', translation: false, callbackUrl: 'https://hook.example.com/v' },
-			}),
+			}).body,
 		).toEqual({
 			action: 'text2video',
 			model: 'veo31',
@@ -40,21 +40,31 @@ describe('buildCreateBody: parameters to the POST /veo/videos body', () => {
 	});
 
 	it('image to video sends the first frame, then the last frame when given', () => {
-		expect(buildCreateBody({ spec: imageToVideo.create, prompt: 'p', model: 'veo3', firstFrameUrl: IMAGE }).image_urls).toEqual([IMAGE]);
+		expect(buildCreateRequest({ spec: imageToVideo.create, prompt: 'p', model: 'veo3', firstFrameUrl: IMAGE }).body.image_urls).toEqual([IMAGE]);
 		expect(
-			buildCreateBody({ spec: imageToVideo.create, prompt: 'p', model: 'veo3', firstFrameUrl: IMAGE, lastFrameUrl: IMAGE_B }),
+			buildCreateRequest({ spec: imageToVideo.create, prompt: 'p', model: 'veo3', firstFrameUrl: IMAGE, lastFrameUrl: IMAGE_B }).body,
 		).toMatchObject({ action: 'image2video', image_urls: [IMAGE, IMAGE_B] });
+	});
+
+	it('with Image Source: Binary Field, sends no image URLs and names the binary properties to upload first, in order', () => {
+		const request = buildCreateRequest({ spec: imageToVideo.create, prompt: 'p', model: 'veo3', imageSource: 'binary', firstFrameBinaryField: 'start', lastFrameBinaryField: 'end' });
+		expect(request.body.image_urls).toBeUndefined();
+		expect(request.binaryImages).toEqual([
+			{ field: 'First Frame Binary Field', property: 'start' },
+			{ field: 'Last Frame Binary Field', property: 'end' },
+		]);
+		expect(buildCreateRequest({ spec: imageToVideo.create, prompt: 'p', model: 'veo3', firstFrameUrl: IMAGE }).binaryImages).toBeUndefined();
 	});
 
 	it('ingredients to video takes 1 to 3 images from a list or an array, with its own model', () => {
 		expect(
-			buildCreateBody({ spec: ingredientsToVideo.create, prompt: 'p', imageUrls: `${IMAGE},\n${IMAGE_B}` }),
+			buildCreateRequest({ spec: ingredientsToVideo.create, prompt: 'p', imageUrls: `${IMAGE},\n${IMAGE_B}` }).body,
 		).toEqual({ action: 'ingredients2video', model: 'veo31-fast-ingredients', prompt: 'p', image_urls: [IMAGE, IMAGE_B], async: true });
-		expect(buildCreateBody({ spec: ingredientsToVideo.create, prompt: 'p', imageUrls: [IMAGE] }).image_urls).toEqual([IMAGE]);
+		expect(buildCreateRequest({ spec: ingredientsToVideo.create, prompt: 'p', imageUrls: [IMAGE] }).body.image_urls).toEqual([IMAGE]);
 	});
 
 	it('get 1080p sends the video id and the model, and no prompt', () => {
-		expect(buildCreateBody({ spec: get1080p.create, videoId: ' abc123 ', model: 'veo3-fast' })).toEqual({
+		expect(buildCreateRequest({ spec: get1080p.create, videoId: ' abc123 ', model: 'veo3-fast' }).body).toEqual({
 			action: 'get1080p',
 			model: 'veo3-fast',
 			video_id: 'abc123',
@@ -67,15 +77,15 @@ describe('buildCreateBody: parameters to the POST /veo/videos body', () => {
 		['Binary Field', { imageSource: 'binary', firstFrameBinaryField: '' }],
 	])('checks the fields in the order the panel lists them: an empty prompt is named before an empty first frame (%s)', (_source, images) => {
 		const input = { spec: imageToVideo.create, model: 'veo3', prompt: '', ...images };
-		expect(() => buildCreateBody(input)).toThrow("The 'Prompt' field is empty");
-		expect(() => buildCreateBody({ ...input, prompt: 'p' })).toThrow(/^The 'First Frame (URL|Binary Field)' field is empty/);
+		expect(() => buildCreateRequest(input)).toThrow("The 'Prompt' field is empty");
+		expect(() => buildCreateRequest({ ...input, prompt: 'p' })).toThrow(/^The 'First Frame (URL|Binary Field)' field is empty/);
 	});
 
 	it('keeps an image address with commas in its path as one image, and splits where the next address starts', () => {
 		const cdn = 'https://res.cloudinary.com/demo/image/upload/w_400,h_300,c_fill/hat.png';
-		expect(buildCreateBody({ spec: imageToVideo.create, prompt: 'p', model: 'veo3', firstFrameUrl: cdn }).image_urls).toEqual([cdn]);
+		expect(buildCreateRequest({ spec: imageToVideo.create, prompt: 'p', model: 'veo3', firstFrameUrl: cdn }).body.image_urls).toEqual([cdn]);
 		expect(
-			buildCreateBody({ spec: ingredientsToVideo.create, prompt: 'p', imageUrls: `${cdn},${IMAGE}, ${IMAGE_B},` }).image_urls,
+			buildCreateRequest({ spec: ingredientsToVideo.create, prompt: 'p', imageUrls: `${cdn},${IMAGE}, ${IMAGE_B},` }).body.image_urls,
 		).toEqual([cdn, IMAGE, IMAGE_B]);
 	});
 
@@ -117,7 +127,7 @@ describe('buildCreateBody: parameters to the POST /veo/videos body', () => {
 	it.each(refused)('refuses %s, naming the field', (_case, input, field, message) => {
 		let error: unknown;
 		try {
-			buildCreateBody(input);
+			buildCreateRequest(input);
 		} catch (caught) {
 			error = caught;
 		}
